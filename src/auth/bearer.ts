@@ -1,0 +1,24 @@
+/** The access token a resource call needs, by kind of token: reused, refreshed or newly obtained. */
+import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
+import { UsageError } from '../errors.js';
+import type { TokenRecord } from '../store/tokens.js';
+import { twoLeggedToken } from './client-credentials.js';
+import type { AuthContext } from './context.js';
+
+export interface BearerRequest {
+  kind: TokenKind;
+  /** The API being called, when the catalogue knows it. */
+  api?: ApiEntry;
+  /** Get a new token even if the cached one looks valid (after a 401). */
+  force?: boolean;
+  cardId?: string;
+}
+
+export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise<TokenRecord> {
+  switch (req.kind) {
+    case 'two-legged':
+      return (await twoLeggedToken(ctx, { force: Boolean(req.force) })).record;
+    default:
+      throw new UsageError(`${req.kind} tokens are not supported yet`);
+  }
+}

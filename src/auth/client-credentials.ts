@@ -1,0 +1,28 @@
+/** Two-legged tokens (client credentials grant), cached per profile and scope. */
+import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
+import type { AuthContext } from './context.js';
+import { requestToken, toRecord } from './token-endpoint.js';
+
+export type TokenSource = 'cache' | 'new';
+
+export function clientCredentialsForm(scope: string): Record<string, string> {
+  return { grant_type: 'client_credentials', scope };
+}
+
+/** A cached two-legged token while it is fresh; a new one otherwise (or when forced). */
+export async function twoLeggedToken(
+  ctx: AuthContext,
+  opts: { scope?: string; force?: boolean } = {},
+): Promise<{ record: TokenRecord; source: TokenSource }> {
+  const scope = opts.scope ?? TWO_LEGGED_SCOPE;
+  const key = tokenKey('two-legged', scope);
+  if (!opts.force) {
+    const cached = await ctx.tokens.get(key);
+    if (cached && isFresh(cached, ctx.now())) return { record: cached, source: 'cache' };
+  }
+  const res = await requestToken(ctx, 'clientCredentialsToken', clientCredentialsForm(scope), 'Two-legged token request');
+  const record = toRecord('two-legged', res, ctx.now(), scope);
+  await ctx.tokens.put(key, record);
+  return { record, source: 'new' };
+}

@@ -1,0 +1,15 @@
+/** What every flow needs, handed in by the command (see src/factory.ts). */
+import type { ResolvedProfile } from '../config/profiles.js';
+import type { HttpClient } from '../http/client.js';
+import type { TokenStore } from '../store/tokens.js';
+
+export interface AuthContext {
+  profile: ResolvedProfile;
+  http: HttpClient;
+  tokens: TokenStore;
+  /** The client secret, from the environment or the store; fails with a clear error when missing. */
+  clientSecret(): Promise<string>;
+  now(): number;
+  /** A message for the person at the terminal (stderr). */
+  info(message: string): void;
+}

@@ -1,0 +1,97 @@
+/**
+ * Calls to Citi's OAuth token endpoints, shared by every grant: build the request (HTTP Basic,
+ * form body), validate the answer (fail loudly on anything unexpected), turn it into a cache record.
+ */
+import { fillPath, type EndpointName } from '../citi/endpoints.js';
+import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
+import { isCitiErrorBody } from '../citi/errors.js';
+import type { TokenKind } from '../citi/catalogue.js';
+import { normaliseScopes } from '../citi/catalogue.js';
+import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
+import type { TokenRecord } from '../store/tokens.js';
+import type { AuthContext } from './context.js';
+
+export function endpointPath(ctx: Pick<AuthContext, 'profile'>, name: EndpointName): string {
+  return fillPath(ctx.profile.paths[name], { country: ctx.profile.country, business: ctx.profile.business });
+}
+
+export function buildTokenRequest(
+  ctx: Pick<AuthContext, 'profile'>,
+  endpoint: EndpointName,
+  clientSecret: string,
+  form: Record<string, string>,
+): HttpRequest {
+  return {
+    method: 'POST',
+    path: endpointPath(ctx, endpoint),
+    headers: { authorization: basicAuthorization(ctx.profile.clientId, clientSecret) },
+    form,
+  };
+}
+
+/** A 200 with a usable bearer token, or a clear error. */
+export function validateTokenResponse(res: HttpResponse, what: string): TokenResponse {
+  if (res.status !== 200) throw oauthFailure(res, what);
+  const body = res.body as Partial<TokenResponse> | undefined;
+  if (!body || typeof body !== 'object') throw new ApiError(`${what}: the server answered ${res.status} without a JSON body`);
+  if (typeof body.access_token !== 'string' || !body.access_token) throw new ApiError(`${what}: the answer has no access_token`);
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+    throw new ApiError(`${what}: unexpected token_type "${String(body.token_type)}" (expected Bearer)`);
+  }
+  const expiresIn = Number(body.expires_in);
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new ApiError(`${what}: the answer has no valid expires_in`);
+  return { ...body, expires_in: expiresIn } as TokenResponse;
+}
+
+/** Maps an OAuth error answer to the error class (and exit code) it deserves. */
+export function oauthFailure(res: HttpResponse, what: string): CliError {
+  const body = res.body;
+  if (isOAuthErrorBody(body)) {
+    const detail = body.error_description ? `: ${body.error_description}` : '';
+    const message = `${what} failed: ${body.error}${detail} (HTTP ${res.status})`;
+    switch (body.error) {
+      case 'invalid_client':
+        return new AuthError(message, 'Check the client ID and secret: run `citi login` again.');
+      case 'unauthorized_client':
+        return new AuthError(message, 'The app is not allowed this grant or scope; check its settings on the developer portal.');
+      case 'invalid_grant':
+      case 'access_denied':
+        return new AuthError(message);
+      case 'invalid_scope':
+        return new UsageError(message, 'Check --scope.');
+      default:
+        return new ApiError(message, undefined, res.status, body);
+    }
+  }
+  if (isCitiErrorBody(body)) {
+    const message = `${what} failed: ${body.code}: ${body.details} (HTTP ${res.status})`;
+    return res.status === 401 ? new AuthError(message) : new ApiError(message, undefined, res.status, body);
+  }
+  return new ApiError(`${what} failed with HTTP ${res.status}`, undefined, res.status, body);
+}
+
+export async function requestToken(
+  ctx: AuthContext,
+  endpoint: EndpointName,
+  form: Record<string, string>,
+  what: string,
+): Promise<TokenResponse> {
+  const secret = await ctx.clientSecret();
+  const res = await ctx.http.request(buildTokenRequest(ctx, endpoint, secret, form));
+  return validateTokenResponse(res, what);
+}
+
+export function toRecord(kind: TokenKind, res: TokenResponse, now: number, fallbackScope: string): TokenRecord {
+  return {
+    kind,
+    accessToken: res.access_token,
+    tokenType: res.token_type,
+    scope: normaliseScopes(res.scope ?? fallbackScope),
+    obtainedAt: now,
+    expiresAt: now + res.expires_in * 1000,
+    ...(res.refresh_token ? { refreshToken: res.refresh_token } : {}),
+    ...(res.refresh_token && res.refresh_token_expires_in ? { refreshExpiresAt: now + res.refresh_token_expires_in * 1000 } : {}),
+    ...(res.cardId ? { cardId: res.cardId } : {}),
+  };
+}

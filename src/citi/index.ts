@@ -1,0 +1,5 @@
+export * from './endpoints.js';
+export * from './oauth.js';
+export * from './errors.js';
+export * from './secrets.js';
+export * from './catalogue.js';

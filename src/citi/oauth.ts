@@ -1,0 +1,49 @@
+/** OAuth shapes shared by the client and the emulator (RFC 6749 plus Citi's additions). */
+
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'unauthorized_client'
+  | 'invalid_client'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error';
+
+export interface OAuthErrorBody {
+  error: OAuthErrorCode | string;
+  error_description?: string;
+}
+
+/** A token endpoint's success body, as Citi sends it. */
+export interface TokenResponse {
+  token_type: string;
+  access_token: string;
+  expires_in: number;
+  consented_on?: number;
+  scope?: string;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
+  cardId?: string;
+}
+
+export const TWO_LEGGED_SCOPE = '/api';
+
+/** Basic client authentication as Citi's OAuth endpoints take it. */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+}
+
+/** Reads a Basic Authorization header; null when absent or malformed. */
+export function parseBasicAuthorization(header: string | undefined): { clientId: string; clientSecret: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+}
+
+export function isOAuthErrorBody(body: unknown): body is OAuthErrorBody {
+  return typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string';
+}

@@ -1,0 +1,94 @@
+/** Builds the `citi` program: global options, the commands, and the mapping of errors to exit codes. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './errors.js';
+import type { FactoryOverrides } from './factory.js';
+import { processIO, type IO } from './ui/io.js';
+import type { CommandEnv } from './commands/shared.js';
+import { register as registerLogin } from './commands/login.js';
+import { register as registerToken } from './commands/token.js';
+import { register as registerCall } from './commands/call.js';
+import { register as registerSandbox } from './commands/sandbox.js';
+import { register as registerDemo } from './commands/demo.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  API or HTTP error (including connection failures)
+  2  usage error (bad flags or input, unknown profile)
+  3  authentication failed (wrong credentials, consent denied, bad OTP)
+  4  credential store unavailable (OS keychain)
+
+Environment:
+  CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
+  CITI_STORE (keychain|file|memory), NO_COLOR`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(env: CommandEnv): Command {
+  const program = new Command('citi')
+    .description("Test Citi's API Hub from a terminal or CI: credentials in the OS keychain, every OAuth flow, calls, and a local emulator")
+    .version(version(), '-V, --version')
+    .option('-p, --profile <name>', 'profile to use (default: CITI_PROFILE, else the default profile)')
+    .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
+    .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput({
+      writeOut: (s) => env.io.stdout.write(s),
+      writeErr: (s) => env.io.stderr.write(s),
+    })
+    .exitOverride();
+  registerLogin(program, env);
+  registerToken(program, env);
+  registerCall(program, env);
+  registerSandbox(program, env);
+  registerDemo(program, env);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Tests pass their own IO and overrides. */
+export async function main(argv: string[], io?: IO, overrides?: FactoryOverrides): Promise<number> {
+  const theIO = io ?? processIO(argv.includes('--no-color'));
+  const program = buildProgram({ io: theIO, ...(overrides ? { overrides } : {}) });
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    return reportError(err, theIO, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}
+
+function reportError(err: unknown, io: IO, verbose: boolean): number {
+  if (err instanceof CommanderError) {
+    // Help and version "errors" are successes; commander already printed usage errors.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+    if (err.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    io.stderr.write(`error: ${err.message}\n`);
+    if (err.hint) io.stderr.write(`  ${err.hint}\n`);
+    return err.exitCode;
+  }
+  if (isPromptCancel(err)) {
+    io.stderr.write('error: cancelled\n');
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`error: ${message}\n`);
+  if (verbose && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return EXIT.api;
+}
+
+function isPromptCancel(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
+}

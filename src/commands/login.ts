@@ -1,0 +1,205 @@
+/** `citi login` / `citi logout`: keep an app's client ID (config) and secret (store) per profile. */
+import type { Command } from 'commander';
+import { clientCredentialsForm } from '../auth/client-credentials.js';
+import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/token-endpoint.js';
+import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
+import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import {
+  DEFAULT_BUSINESS,
+  DEFAULT_COUNTRY,
+  isLoopbackHost,
+  parseStoreKind,
+  profileName,
+  validateBaseUrl,
+  type Profile,
+  type ResolvedProfile,
+} from '../config/profiles.js';
+import { lockDir } from '../config/paths.js';
+import { UsageError } from '../errors.js';
+import type { Factory } from '../factory.js';
+import { accounts } from '../store/secret-store.js';
+import { TokenStore, tokenKey } from '../store/tokens.js';
+import { canPrompt, readAll } from '../ui/io.js';
+import { printJson } from '../ui/output.js';
+import { style } from '../ui/style.js';
+import { examples, factoryFor, type CommandEnv } from './shared.js';
+
+export interface LoginOptions {
+  env?: string;
+  baseUrl?: string;
+  country?: string;
+  business?: string;
+  clientId?: string;
+  clientSecretStdin?: boolean;
+  redirectUri?: string;
+  verify?: boolean;
+  json?: boolean;
+  /** For callers in code (the demo): the secret itself. Never a command-line flag. */
+  clientSecret?: string;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  program
+    .command('login')
+    .description("Save an app's client ID and secret for a profile (the secret goes to the OS keychain)")
+    .option('--env <name>', `Citi environment: ${Object.keys(ENVIRONMENTS).join(', ')}`)
+    .option('--base-url <url>', 'any base URL instead of --env (e.g. the local emulator)')
+    .option('--country <cc>', `country code (${COUNTRIES.slice(0, 6).join(', ')}, ...)`)
+    .option('--business <bc>', 'business code', undefined)
+    .option('--client-id <id>', "the app's client ID")
+    .option('--client-secret-stdin', 'read the client secret from stdin (else CITI_CLIENT_SECRET, else a masked prompt)')
+    .option('--redirect-uri <uri>', 'redirect URI registered with Citi for three-legged logins')
+    .option('--no-verify', 'save without checking the credentials by getting a token')
+    .option('--json', 'print the saved profile as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'citi login                                   # asks for what it needs',
+        'citi login --env sandbox --country sg --client-id $ID --client-secret-stdin < secret.txt',
+        'CITI_CLIENT_SECRET=... citi login --profile local --base-url http://127.0.0.1:8080/gcb/api --client-id sandbox-client',
+        'citi login --store file ...                  # no keychain: a 0600 plaintext file, by your choice',
+      ),
+    )
+    .action(async (opts: LoginOptions, cmd: Command) => runLogin(factoryFor(cmd, env), opts));
+
+  program
+    .command('logout')
+    .description("Forget a profile's client secret and cached tokens (revoke them first with `citi revoke`)")
+    .option('--forget-profile', 'remove the profile settings too')
+    .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile'))
+    .action(async (opts: { forgetProfile?: boolean }, cmd: Command) => runLogout(factoryFor(cmd, env), opts));
+}
+
+export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
+  const env = f.io.env;
+  const interactive = canPrompt(f.io);
+  const prompter = f.prompter();
+  const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env, config: f.config });
+  const existing = await f.config.getProfile(name);
+
+  if (opts.env && opts.baseUrl) throw new UsageError('Give --env or --base-url, not both');
+  if (opts.env && !isEnvironmentName(opts.env)) {
+    throw new UsageError(`Unknown environment "${opts.env}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
+  }
+  let environment: Profile['environment'];
+  let baseUrl: string | undefined;
+  if (opts.baseUrl || env.CITI_BASE_URL) baseUrl = opts.baseUrl ?? env.CITI_BASE_URL;
+  else if (opts.env) environment = opts.env as EnvironmentName;
+  else if (existing) ({ baseUrl, environment } = existing);
+  else if (interactive) {
+    environment = await prompter.select<EnvironmentName>(
+      'Citi environment',
+      (Object.keys(ENVIRONMENTS) as EnvironmentName[]).map((e) => ({ name: `${e}  ${ENVIRONMENTS[e]}`, value: e })),
+    );
+  } else environment = 'sandbox';
+  if (environment && environment !== 'custom') baseUrl = ENVIRONMENTS[environment];
+  baseUrl = validateBaseUrl(baseUrl ?? ENVIRONMENTS.sandbox);
+  if (!environment) environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
+
+  let country = opts.country ?? env.CITI_COUNTRY ?? existing?.country;
+  if (!country && interactive) {
+    country = await prompter.select('Country', COUNTRIES.map((c) => ({ name: c.toUpperCase(), value: c })), { default: DEFAULT_COUNTRY });
+  }
+  country = (country ?? DEFAULT_COUNTRY).toLowerCase();
+  if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${country}")`);
+  const business = (opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS).toLowerCase();
+  if (!/^[a-z0-9]{2,10}$/.test(business)) throw new UsageError(`--business must be a short code such as gcb (got "${business}")`);
+
+  let clientId = opts.clientId ?? env.CITI_CLIENT_ID ?? existing?.clientId;
+  if (!clientId && interactive) clientId = (await prompter.input('Client ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
+  if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
+
+  let secret = opts.clientSecret;
+  if (secret) {
+    // given in code
+  } else if (opts.clientSecretStdin) {
+    if (f.io.stdin.isTTY) throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal', 'Pipe the secret in, or leave the flag out to be asked.');
+    secret = (await readAll(f.io.stdin)).trim();
+    if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
+  } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
+  else if (interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
+  if (!secret) {
+    throw new UsageError('No client secret', 'Pipe it to --client-secret-stdin, set CITI_CLIENT_SECRET, or run on a terminal to be asked.');
+  }
+
+  const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : existing?.redirectUri;
+  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? existing?.store ?? 'keychain';
+  const profile: Profile = {
+    ...existing,
+    baseUrl,
+    environment,
+    country,
+    business,
+    clientId,
+    ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
+    ...(redirectUri ? { redirectUri } : {}),
+  };
+  if (storeKind === 'keychain') delete profile.store;
+
+  const resolved: ResolvedProfile = {
+    name,
+    baseUrl,
+    country,
+    business,
+    clientId,
+    paths: { ...DEFAULT_PATHS, ...existing?.paths },
+    scopes: existing?.scopes ?? [],
+    store: storeKind,
+    storeIsDefault: false,
+    fromEnv: false,
+  };
+  const secrets = f.secretStore(storeKind);
+
+  // Verify before saving anything, so a wrong secret never replaces a good one.
+  let verified = false;
+  let token: ReturnType<typeof toRecord> | undefined;
+  if (opts.verify !== false) {
+    const res = await f.http(resolved).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
+    token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
+    verified = true;
+  }
+  const tokens = new TokenStore(secrets, name, lockDir(env));
+  await secrets.set(accounts.clientSecret(name), secret);
+  // Tokens of the old credentials are no use with new ones.
+  if (existing && existing.clientId !== clientId) await tokens.clear();
+  if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
+  await f.config.saveProfile(name, profile, !existing);
+
+  if (opts.json) {
+    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified });
+    return;
+  }
+  const s = await style(f.io.color);
+  const where = secrets.location;
+  f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
+  f.info(`  secret kept in the ${where}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
+  if (!isLoopbackHost(new URL(baseUrl).hostname) && storeKind === 'file') f.info(s.yellow('  note: the secret is in a plaintext file'));
+}
+
+export function validateRedirectUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`Invalid --redirect-uri "${value}"`, 'Use e.g. http://127.0.0.1:8765/callback');
+  }
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
+    throw new UsageError('--redirect-uri must be an http://127.0.0.1 (or localhost) address: the callback server listens on this machine');
+  }
+  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, e.g. http://127.0.0.1:8765/callback');
+  return url.toString();
+}
+
+export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {
+  const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env: f.io.env, config: f.config });
+  const existing = await f.config.getProfile(name);
+  if (!existing) throw new UsageError(`Unknown profile "${name}"`);
+  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(f.io.env.CITI_STORE, 'CITI_STORE') ?? existing.store ?? 'keychain';
+  const secrets = f.secretStore(storeKind);
+  const hadSecret = await secrets.delete(accounts.clientSecret(name));
+  const hadTokens = await new TokenStore(secrets, name, lockDir(f.io.env)).clear();
+  if (opts.forgetProfile) await f.config.removeProfile(name);
+  const s = await style(f.io.color);
+  const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
+  f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+}

@@ -1,0 +1,116 @@
+/** `citi sandbox start`: the local emulator of Citi's sandbox, on loopback. */
+import type { Command } from 'commander';
+import { isLoopbackHost } from '../config/profiles.js';
+import { UsageError } from '../errors.js';
+import type { Factory } from '../factory.js';
+import type { SandboxOptions } from '../sandbox/server.js';
+import { style } from '../ui/style.js';
+import { parseDuration } from '../util/duration.js';
+import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
+
+export interface SandboxStartOptions {
+  port?: string;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  accessTtl?: string;
+  refreshTtl?: string;
+  codeTtl?: string;
+  redirectUri?: string[];
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const sandbox = program.command('sandbox').description("A local emulator of Citi's sandbox (real HTTP on loopback)");
+  sandbox
+    .command('start')
+    .description('Start the emulator and keep it running until Ctrl-C (SIGINT) or SIGTERM')
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free port)')
+    .option('--host <addr>', 'loopback address to listen on', '127.0.0.1')
+    .option('--client-id <id>', 'client ID of the seeded app (default: sandbox-client)')
+    .option('--client-secret <secret>', 'client secret of the seeded app (default: sandbox-secret); a test value, not a real secret')
+    .option('--access-ttl <duration>', 'access token lifetime, e.g. 30s, 2m (default 30m)')
+    .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
+    .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
+    .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
+    .option('--json', 'print one JSON line {url, clientId, clientSecret} on stdout once ready')
+    .option('--quiet', 'no request log')
+    .addHelpText(
+      'after',
+      examples(
+        'citi sandbox start --port 8080',
+        'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
+        'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
+      ),
+    )
+    .action(async (opts: SandboxStartOptions, cmd: Command) => runSandboxStart(factoryFor(cmd, env), opts));
+}
+
+export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
+  const ms = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    try {
+      const n = parseDuration(v);
+      if (n <= 0) throw new RangeError('must be positive');
+      return n;
+    } catch (err) {
+      throw new UsageError(`${flag}: ${(err as Error).message}`);
+    }
+  };
+  let port: number | undefined;
+  if (opts.port !== undefined) {
+    port = Number(opts.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${opts.port}")`);
+  }
+  const host = opts.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new UsageError(`--host must be a loopback address (got "${host}")`, 'The emulator only listens on this machine.');
+  const ttls = {
+    ...(ms(opts.accessTtl, '--access-ttl') !== undefined ? { accessMs: ms(opts.accessTtl, '--access-ttl')! } : {}),
+    ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
+    ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
+  };
+  return {
+    host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,
+    ...(port !== undefined ? { port } : {}),
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+    ...(opts.redirectUri?.length ? { redirectUris: opts.redirectUri } : {}),
+    ttls,
+  };
+}
+
+export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Promise<void> {
+  const options = sandboxOptionsFrom(opts);
+  const { startSandbox } = await import('../sandbox/server.js');
+  const log = opts.quiet ? undefined : (line: string) => f.io.stderr.write(`[sandbox] ${line}\n`);
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ ...options, ...(log ? { log } : {}) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`Port ${options.port} is already in use`, 'Choose another with --port, or leave it out for a free one.');
+    }
+    throw err;
+  }
+  if (opts.json) {
+    f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }) + '\n');
+  }
+  const s = await style(f.io.color);
+  f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
+  f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
+  f.info(`  try: CITI_CLIENT_SECRET=${sandbox.clientSecret} citi login --profile local --base-url ${sandbox.url} --client-id ${sandbox.clientId}`);
+  f.info(`  stop with Ctrl-C`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      f.info(`${signal}: stopping the emulator`);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      void sandbox.close().then(resolve);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}

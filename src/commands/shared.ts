@@ -1,0 +1,24 @@
+/** What every command file gets: a way to build its Factory from the parsed global options. */
+import type { Command } from 'commander';
+import { Factory, type FactoryOverrides, type GlobalOptions } from '../factory.js';
+import type { IO } from '../ui/io.js';
+
+export interface CommandEnv {
+  io: IO;
+  overrides?: FactoryOverrides;
+}
+
+export function factoryFor(cmd: Command, env: CommandEnv): Factory {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  return new Factory(env.io, { ...g }, env.overrides);
+}
+
+/** Help text lines for examples, aligned under an "Examples:" heading. */
+export function examples(...lines: string[]): string {
+  return '\nExamples:\n' + lines.map((l) => '  ' + l).join('\n') + '\n';
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,197 @@
+/** Profiles: non-secret settings in a JSON file (0600, in a 0700 folder). Secrets live in the store. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
+import { UsageError } from '../errors.js';
+import { configDir } from './paths.js';
+
+export type StoreKind = 'keychain' | 'file' | 'memory';
+export const STORE_KINDS: readonly StoreKind[] = ['keychain', 'file', 'memory'];
+
+export interface TlsSettings {
+  cert?: string;
+  key?: string;
+  p12?: string;
+  ca?: string;
+}
+
+export interface Profile {
+  baseUrl: string;
+  environment?: EnvironmentName | 'custom';
+  country: string;
+  business: string;
+  clientId: string;
+  /** Default scopes for three-legged tokens. */
+  scopes?: string[];
+  /** Endpoint path overrides, by name (see DEFAULT_PATHS). */
+  paths?: Partial<EndpointPaths>;
+  /** Where this profile's secrets live when neither --store nor CITI_STORE says otherwise. */
+  store?: StoreKind;
+  /** Redirect URI registered with Citi for the three-legged flow. */
+  redirectUri?: string;
+  tls?: TlsSettings;
+}
+
+export interface ConfigFile {
+  version: 1;
+  defaultProfile?: string;
+  profiles: Record<string, Profile>;
+}
+
+export const DEFAULT_PROFILE = 'default';
+export const DEFAULT_COUNTRY = 'sg';
+export const DEFAULT_BUSINESS = 'gcb';
+
+export class ConfigStore {
+  readonly file: string;
+  constructor(readonly dir: string) {
+    this.file = path.join(dir, 'config.json');
+  }
+
+  static forEnv(env: NodeJS.ProcessEnv): ConfigStore {
+    return new ConfigStore(configDir(env));
+  }
+
+  async read(): Promise<ConfigFile> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+      throw err;
+    }
+    try {
+      const parsed = JSON.parse(text) as ConfigFile;
+      if (!parsed || typeof parsed !== 'object' || typeof parsed.profiles !== 'object') throw new Error('no profiles');
+      return parsed;
+    } catch (err) {
+      throw new UsageError(`The config file ${this.file} is not valid: ${(err as Error).message}`, 'Fix or delete it, then run `citi login` again.');
+    }
+  }
+
+  /** Writes atomically (temp file + rename) with owner-only permissions. */
+  async write(config: ConfigFile): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await fs.chmod(this.dir, 0o700);
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+    await fs.rename(tmp, this.file);
+  }
+
+  async getProfile(name: string): Promise<Profile | undefined> {
+    return (await this.read()).profiles[name];
+  }
+
+  async saveProfile(name: string, profile: Profile, makeDefault = false): Promise<void> {
+    const config = await this.read();
+    config.profiles[name] = profile;
+    if (makeDefault || !config.defaultProfile) config.defaultProfile = name;
+    await this.write(config);
+  }
+
+  async removeProfile(name: string): Promise<boolean> {
+    const config = await this.read();
+    if (!config.profiles[name]) return false;
+    delete config.profiles[name];
+    if (config.defaultProfile === name) delete config.defaultProfile;
+    await this.write(config);
+    return true;
+  }
+}
+
+/** A profile with environment overrides applied and everything the layers below need. */
+export interface ResolvedProfile {
+  name: string;
+  baseUrl: string;
+  country: string;
+  business: string;
+  clientId: string;
+  paths: EndpointPaths;
+  scopes: string[];
+  store: StoreKind;
+  /** True when the store was chosen by default rather than by a flag, variable or the profile. */
+  storeIsDefault: boolean;
+  /** The client secret, when it came from CITI_CLIENT_SECRET. */
+  envSecret?: string;
+  /** True when no saved profile exists and everything came from the environment. */
+  fromEnv: boolean;
+  redirectUri?: string;
+  tls?: TlsSettings;
+}
+
+export interface ResolveInput {
+  profile?: string;
+  store?: string;
+  env: NodeJS.ProcessEnv;
+  config: ConfigStore;
+}
+
+export async function profileName(input: Pick<ResolveInput, 'profile' | 'env' | 'config'>): Promise<string> {
+  return input.profile || input.env.CITI_PROFILE || (await input.config.read()).defaultProfile || DEFAULT_PROFILE;
+}
+
+export function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
+  throw new UsageError(`${from} must be one of ${STORE_KINDS.join(', ')} (got "${value}")`);
+}
+
+export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
+  const { env } = input;
+  const name = await profileName(input);
+  const saved = await input.config.getProfile(name);
+  const envId = env.CITI_CLIENT_ID || undefined;
+  const envSecret = env.CITI_CLIENT_SECRET || undefined;
+  if (!saved && !envId) {
+    const explicit = Boolean(input.profile || env.CITI_PROFILE);
+    throw new UsageError(
+      explicit ? `Unknown profile "${name}"` : 'No profile is set up yet',
+      `Run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`, or set CITI_CLIENT_ID and CITI_CLIENT_SECRET.`,
+    );
+  }
+  const baseUrl = validateBaseUrl(env.CITI_BASE_URL || saved?.baseUrl || ENVIRONMENTS.sandbox);
+  const store =
+    parseStoreKind(input.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
+  const paths: EndpointPaths = { ...DEFAULT_PATHS };
+  for (const [k, v] of Object.entries(saved?.paths ?? {})) if (isEndpointName(k) && v) paths[k] = v;
+  return {
+    name,
+    baseUrl,
+    country: (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase(),
+    business: (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase(),
+    clientId: envId ?? saved?.clientId ?? '',
+    paths,
+    scopes: saved?.scopes ?? [],
+    store: store ?? 'keychain',
+    storeIsDefault: store === undefined,
+    ...(envSecret ? { envSecret } : {}),
+    fromEnv: !saved,
+    ...(saved?.redirectUri ? { redirectUri: saved.redirectUri } : {}),
+    ...(saved?.tls ? { tls: saved.tls } : {}),
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Accepts https URLs, and plain http only on loopback (the emulator). Returns it without a trailing slash. */
+export function validateBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`Invalid base URL "${value}"`, 'Use a full URL such as https://sandbox.apihub.citi.com/gcb/api');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new UsageError(
+      `Refusing plain http to ${url.hostname}: credentials would travel unencrypted`,
+      'Use https://, or http://127.0.0.1 for the local emulator.',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`Unsupported URL scheme ${url.protocol} in base URL`);
+  if (url.search || url.hash) throw new UsageError('The base URL must not carry a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}

@@ -1,0 +1,5 @@
+/** The demo's legs, in order; each later flow adds its own. */
+import type { DemoLeg } from './runner.js';
+import { twoLeggedLeg } from './two-legged.js';
+
+export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg];

@@ -1,0 +1,155 @@
+/**
+ * Builds what commands depend on (IO, config, profile, stores, HTTP client, prompter), lazily and
+ * once each. Tests and `citi demo` build their own with other streams, a temp config folder or a
+ * memory store.
+ */
+import path from 'node:path';
+import type { AuthContext } from './auth/context.js';
+import { ConfigStore, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
+import { lockDir } from './config/paths.js';
+import { AuthError, StoreUnavailableError, UsageError } from './errors.js';
+import { HttpClient } from './http/client.js';
+import { FileStore } from './store/file-store.js';
+import { KeychainStore } from './store/keychain-store.js';
+import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
+import { TokenStore } from './store/tokens.js';
+import type { IO } from './ui/io.js';
+import { inquirerPrompter, type Prompter } from './ui/prompt.js';
+
+export interface GlobalOptions {
+  profile?: string;
+  store?: string;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+export interface FactoryOverrides {
+  /** Use this secret store whatever the options say (demo, tests). */
+  secrets?: SecretStore;
+  prompter?: Prompter;
+  now?: () => number;
+  openBrowser?: (url: string) => Promise<void>;
+}
+
+export class Factory {
+  readonly config: ConfigStore;
+  private profilePromise?: Promise<ResolvedProfile>;
+  private readonly stores = new Map<StoreKind, SecretStore>();
+
+  constructor(
+    readonly io: IO,
+    readonly globals: GlobalOptions,
+    readonly overrides: FactoryOverrides = {},
+  ) {
+    this.config = ConfigStore.forEnv(io.env);
+  }
+
+  now(): number {
+    return this.overrides.now?.() ?? Date.now();
+  }
+
+  info(message: string): void {
+    this.io.stderr.write(message + '\n');
+  }
+
+  trace(): ((line: string) => void) | undefined {
+    return this.globals.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined;
+  }
+
+  profile(): Promise<ResolvedProfile> {
+    this.profilePromise ??= resolveProfile({
+      ...(this.globals.profile ? { profile: this.globals.profile } : {}),
+      ...(this.globals.store ? { store: this.globals.store } : {}),
+      env: this.io.env,
+      config: this.config,
+    });
+    return this.profilePromise;
+  }
+
+  /** The secret store of this kind (one instance per process). */
+  secretStore(kind: StoreKind): SecretStore {
+    if (this.overrides.secrets) return this.overrides.secrets;
+    let store = this.stores.get(kind);
+    if (!store) {
+      const timeout = Number(this.io.env.CITI_KEYCHAIN_TIMEOUT_MS) || 5000;
+      store =
+        kind === 'keychain'
+          ? new KeychainStore(timeout)
+          : kind === 'file'
+            ? new FileStore(path.join(this.config.dir, 'secrets.json'), (m) => this.info(m))
+            : new MemoryStore();
+      this.stores.set(kind, store);
+    }
+    return store;
+  }
+
+  /**
+   * The store for a profile. Credentials taken wholly from the environment need no keychain: when
+   * the keychain was only the default and cannot be reached, tokens are kept in memory for this run.
+   */
+  async secretsFor(profile: ResolvedProfile): Promise<SecretStore> {
+    const store = this.secretStore(profile.store);
+    if (store.kind !== 'keychain' || !profile.envSecret || !profile.storeIsDefault) return store;
+    try {
+      await store.get(accounts.tokens(profile.name));
+      return store;
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      this.trace()?.(`* keychain unavailable; environment credentials in use, tokens kept in memory for this run`);
+      profile.store = 'memory';
+      return this.secretStore('memory');
+    }
+  }
+
+  async tokens(profile?: ResolvedProfile): Promise<TokenStore> {
+    const p = profile ?? (await this.profile());
+    return new TokenStore(await this.secretsFor(p), p.name, lockDir(this.io.env));
+  }
+
+  http(profile: ResolvedProfile): HttpClient {
+    const trace = this.trace();
+    const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
+    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  }
+
+  /** The client secret: CITI_CLIENT_SECRET, else the profile's entry in the store. */
+  async clientSecret(profile: ResolvedProfile): Promise<string> {
+    if (profile.envSecret) return profile.envSecret;
+    if (profile.fromEnv) throw new UsageError('CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not');
+    const secret = await (await this.secretsFor(profile)).get(accounts.clientSecret(profile.name));
+    if (!secret) {
+      throw new AuthError(
+        `No client secret stored for profile "${profile.name}" (${(await this.secretsFor(profile)).location})`,
+        `Run \`citi login${profile.name === 'default' ? '' : ` --profile ${profile.name}`}\`, or set CITI_CLIENT_SECRET.`,
+      );
+    }
+    return secret;
+  }
+
+  async authContext(): Promise<AuthContext> {
+    const profile = await this.profile();
+    return {
+      profile,
+      http: this.http(profile),
+      tokens: await this.tokens(profile),
+      clientSecret: () => this.clientSecret(profile),
+      now: () => this.now(),
+      info: (m) => this.info(m),
+    };
+  }
+
+  prompter(): Prompter {
+    return this.overrides.prompter ?? inquirerPrompter(this.io);
+  }
+
+  async openBrowser(url: string): Promise<void> {
+    if (this.overrides.openBrowser) return this.overrides.openBrowser(url);
+    const { default: open } = await import('open');
+    const child = await open(url, { wait: false });
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve());
+    });
+    child.unref();
+  }
+}

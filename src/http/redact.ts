@@ -1,0 +1,39 @@
+/** Redaction for --verbose traces: the only place request and response text is made safe to show. */
+import { REDACTED, isSecretField, redactJson, redactQuery } from '../citi/secrets.js';
+
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q + 1) + redactQuery(url.slice(q + 1));
+}
+
+export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const text = Array.isArray(v) ? v.join(', ') : String(v);
+    if (k.toLowerCase() === 'authorization') out[k] = text.split(' ')[0] + ' ' + REDACTED;
+    else out[k] = isSecretField(k) ? REDACTED : text;
+  }
+  return out;
+}
+
+/** Redacts a body by its content type; text that is neither JSON nor a form is summarised. */
+export function redactBody(body: string, contentType: string | undefined): string {
+  if (!body) return '';
+  if (/json/i.test(contentType ?? '') || /^\s*[[{]/.test(body)) {
+    try {
+      return JSON.stringify(redactJson(JSON.parse(body)));
+    } catch {
+      // fall through: not JSON after all
+    }
+  }
+  if (/x-www-form-urlencoded/i.test(contentType ?? '')) return redactQuery(body);
+  return `<${Buffer.byteLength(body)} bytes of ${contentType ?? 'unknown type'}>`;
+}
+
+/** Removes any of the given secret values from free text (e.g. an error message that echoed one). */
+export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join(REDACTED);
+  return out;
+}

@@ -1,0 +1,71 @@
+/** Two-legged Onboarding APIs: products, unsecured applications and their status. */
+import { randomUUID } from 'node:crypto';
+import { citiError, json, jsonObject, type Route } from './http.js';
+import { requireBearer } from './guard.js';
+import { nextId } from './seed.js';
+import type { SandboxState } from './state.js';
+
+const NEED = { kind: 'two-legged' } as const;
+
+export function onboardingRoutes(state: SandboxState): Route[] {
+  const seed = state.seed;
+  return [
+    {
+      method: 'GET',
+      pattern: '/v1/apac/onboarding/products',
+      handler: (req) => {
+        requireBearer(req, state, NEED);
+        const start = pageNumber(req.query.get('nextStartIndex'), 1, 'nextStartIndex');
+        const size = pageNumber(req.query.get('requestSize'), 10, 'requestSize');
+        const page = seed.products.slice(start - 1, start - 1 + size);
+        const next = start - 1 + size < seed.products.length ? String(start + size) : '';
+        return json({ products: page, nextStartIndex: next });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/apac/onboarding/products/unsecured/applications',
+      handler: (req) => {
+        const token = requireBearer(req, state, NEED);
+        const body = jsonObject(req);
+        const product = body.product as { productCode?: unknown } | undefined;
+        const applicant = body.applicant as { firstName?: unknown; lastName?: unknown; emailAddress?: unknown } | undefined;
+        const code = product?.productCode;
+        if (typeof code !== 'string' || !seed.products.some((p) => p.productCode === code)) {
+          throw citiError('invalidRequest', 'product.productCode must name a product from GET /v1/apac/onboarding/products');
+        }
+        if (typeof applicant?.firstName !== 'string' || typeof applicant?.lastName !== 'string') {
+          throw citiError('invalidRequest', 'applicant.firstName and applicant.lastName are required');
+        }
+        const application = {
+          applicationId: nextId(seed, 'application', 'APP'),
+          applicationStage: 'PRESCREENING',
+          productCode: code,
+          controlFlowId: randomUUID().replaceAll('-', ''),
+          createdAt: state.now(),
+          clientId: token.clientId,
+        };
+        seed.applications.set(application.applicationId, application);
+        const { applicationId, applicationStage, controlFlowId } = application;
+        return json({ applicationId, applicationStage, controlFlowId });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/apac/onboarding/products/unsecured/applications/:id/status',
+      handler: (req) => {
+        requireBearer(req, state, NEED);
+        const app = seed.applications.get(req.params.id ?? '');
+        if (!app) throw citiError('resourceNotFound', `No application ${req.params.id}`);
+        return json({ applicationId: app.applicationId, applicationStage: app.applicationStage, productCode: app.productCode });
+      },
+    },
+  ];
+}
+
+function pageNumber(value: string | null, fallback: number, name: string): number {
+  if (value === null || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw citiError('invalidRequest', `${name} must be a whole number from 1 to 1000`);
+  return n;
+}

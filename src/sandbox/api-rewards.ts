@@ -1,0 +1,109 @@
+/** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
+import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { requireBearer } from './guard.js';
+import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
+import type { SandboxState } from './state.js';
+
+const NEED = { kind: 'two-legged' } as const;
+const MIN_POINTS = 100;
+/** Value of one point in the card's currency. */
+const CONVERSION_RATE = 0.004;
+
+export function rewardsRoutes(state: SandboxState): Route[] {
+  const seed = state.seed;
+
+  const linkFor = (req: SandboxRequest, clientId: string, activated = true): RewardLink => {
+    const link = seed.rewardLinks.get(req.params.code ?? '');
+    if (!link || link.clientId !== clientId) throw citiError('resourceNotFound', `No reward link ${req.params.code}`);
+    if (activated && !link.activated) {
+      throw customError(403, { type: 'error', code: 'linkageNotActivated', details: 'Activate the reward link with its OTP first' });
+    }
+    return link;
+  };
+  const holderOf = (link: RewardLink) => seed.cardHolders.find((h) => h.cardId === link.cardId)!;
+
+  return [
+    {
+      method: 'POST',
+      pattern: '/v1/apac/rewards/linkage',
+      handler: (req) => {
+        const token = requireBearer(req, state, NEED);
+        const body = jsonObject(req);
+        const lastFour = body.lastFourDigitsCardNumber;
+        const phone = body.citiCardHolderPhoneNumber;
+        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
+          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
+        }
+        const holder = findCardHolder(seed, lastFour, phone);
+        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        const link: RewardLink = { rewardLinkCode: nextId(seed, 'rewardLink', 'RLC'), cardId: holder.cardId, clientId: token.clientId, activated: false, orders: [] };
+        seed.rewardLinks.set(link.rewardLinkCode, link);
+        return json({ rewardLinkCode: link.rewardLinkCode });
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: '/v1/apac/rewards/:code/activations',
+      handler: (req) => {
+        const token = requireBearer(req, state, NEED);
+        const link = linkFor(req, token.clientId, false);
+        const otp = jsonObject(req).linkageConfirmationCode;
+        if (typeof otp !== 'string' || !(FIXED_OTPS as readonly string[]).includes(otp)) {
+          throw customError(400, { type: 'error', code: 'invalidOtp', details: 'The linkage confirmation code is not valid' });
+        }
+        link.activated = true;
+        return json({ rewardLinkCode: link.rewardLinkCode, status: 'ACTIVE' });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/apac/rewards/:code/pointBalance',
+      handler: (req) => {
+        const token = requireBearer(req, state, NEED);
+        const holder = holderOf(linkFor(req, token.clientId));
+        return json(balanceOf(holder.pointBalance, holder.currencyCode));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/apac/rewards/:code/redemption',
+      handler: (req) => {
+        const token = requireBearer(req, state, NEED);
+        const link = linkFor(req, token.clientId);
+        const holder = holderOf(link);
+        const body = jsonObject(req);
+        const ref = body.transactionReferenceNumber;
+        const order = body.redemptionOrder as Record<string, unknown> | undefined;
+        const points = order?.pointsToRedeem;
+        if (typeof ref !== 'string' || !ref || !order || typeof points !== 'number' || !Number.isInteger(points)) {
+          throw citiError('invalidRequest', 'transactionReferenceNumber and redemptionOrder.pointsToRedeem (a whole number) are required');
+        }
+        if (order.currencyCode !== undefined && order.currencyCode !== holder.currencyCode) {
+          throw citiError('invalidRequest', `redemptionOrder.currencyCode must be ${holder.currencyCode}`);
+        }
+        const limits = balanceOf(holder.pointBalance, holder.currencyCode);
+        if (points < limits.minimumPointsToRedeem || points > limits.maximumPointsToRedeem) {
+          throw customError(400, {
+            type: 'error',
+            code: 'insufficientPoints',
+            details: `pointsToRedeem must be between ${limits.minimumPointsToRedeem} and ${limits.maximumPointsToRedeem}`,
+          });
+        }
+        holder.pointBalance -= points;
+        const orderId = nextId(seed, 'order', 'ORD');
+        link.orders.push(orderId);
+        return json({ orderId, availablePointBalance: holder.pointBalance });
+      },
+    },
+  ];
+}
+
+function balanceOf(points: number, currencyCode: string) {
+  return {
+    availablePointBalance: points,
+    currencyCode,
+    programConversionRate: CONVERSION_RATE,
+    maximumPointsToRedeem: points,
+    minimumPointsToRedeem: Math.min(MIN_POINTS, points),
+  };
+}

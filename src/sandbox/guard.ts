@@ -1,0 +1,66 @@
+/** Checks every resource call makes: bearer token, uuid and client_id headers, kind of token, scope. */
+import type { TokenKind } from '../citi/catalogue.js';
+import { parseBasicAuthorization } from '../citi/oauth.js';
+import type { TLSSocket } from 'node:tls';
+import { citiError, header, oauthError, type SandboxRequest } from './http.js';
+import type { IssuedToken, SandboxClient, SandboxState } from './state.js';
+
+export function requireBearer(
+  req: SandboxRequest,
+  state: SandboxState,
+  need: { kind: TokenKind; scope?: string },
+): IssuedToken {
+  const auth = header(req, 'authorization') ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (!match?.[1]) throw citiError('unAuthorized');
+  const { token, reason } = state.liveToken(match[1], 'access');
+  if (!token) {
+    const why = reason === 'expired' ? 'The access token has expired' : reason === 'revoked' ? 'The access token has been revoked' : undefined;
+    throw citiError('unAuthorized', why);
+  }
+  const clientId = header(req, 'client_id');
+  if (!clientId || clientId !== token.clientId) {
+    throw citiError('unAuthorized', 'The client_id header is missing or does not match the token');
+  }
+  if (!header(req, 'uuid')) throw citiError('invalidRequest', 'The uuid header is required');
+  if (token.kind !== need.kind) {
+    throw citiError('accessNotConfigured', `This API takes a ${need.kind} token; a ${token.kind} token was sent`);
+  }
+  if (need.scope && need.kind !== 'two-legged' && !token.scopes.includes(need.scope)) {
+    throw citiError('accessNotConfigured', `The token lacks the scope "${need.scope}"`);
+  }
+  return token;
+}
+
+/**
+ * Client authentication on OAuth endpoints: HTTP Basic with the client's id and secret, and for a
+ * client bound to a certificate (PSD2), the same certificate presented over mutual TLS.
+ */
+export function authenticateClient(req: SandboxRequest, state: SandboxState): SandboxClient {
+  const basic = parseBasicAuthorization(header(req, 'authorization'));
+  if (!basic) throw oauthError(401, 'invalid_client', 'Client authentication (HTTP Basic) is required');
+  const client = state.authenticate(basic.clientId, basic.clientSecret);
+  if (!client) throw oauthError(401, 'invalid_client', 'Client authentication failed');
+  if (client.certFingerprint) {
+    const presented = peerFingerprint(req);
+    if (presented !== client.certFingerprint) {
+      throw oauthError(401, 'invalid_client', 'This client must present the certificate it was registered with (mutual TLS)');
+    }
+  }
+  return client;
+}
+
+/** SHA-256 fingerprint of the client certificate presented on this connection, if any. */
+export function peerFingerprint(req: SandboxRequest): string | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  return cert && 'fingerprint256' in cert && cert.fingerprint256 ? cert.fingerprint256 : undefined;
+}
+
+/** OAuth endpoints take form bodies. */
+export function requireForm(req: SandboxRequest): void {
+  if (!/application\/x-www-form-urlencoded/i.test(header(req, 'content-type') ?? '')) {
+    throw oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
+  }
+}

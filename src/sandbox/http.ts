@@ -1,0 +1,110 @@
+/** The emulator's tiny HTTP toolkit: request shape, replies, errors, route matching. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
+import type { OAuthErrorBody } from '../citi/oauth.js';
+
+export interface SandboxRequest {
+  method: string;
+  /** Path below the base path, e.g. `/v1/accounts`. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed body: an object for JSON, a string map for forms, undefined when empty. */
+  body: unknown;
+  rawBody: string;
+  params: Record<string, string>;
+  socket: Socket | TLSSocket;
+}
+
+export interface SandboxReply {
+  status: number;
+  body?: unknown;
+  /** Set for HTML pages; JSON otherwise. */
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+/** Thrown by handlers; the server turns it into a reply. */
+export class ReplyError extends Error {
+  constructor(readonly reply: SandboxReply) {
+    super(`HTTP ${reply.status}`);
+  }
+}
+
+export function citiError(name: keyof typeof CITI_ERRORS, details?: string, extra?: Partial<CitiErrorBody>): ReplyError {
+  const { status, body } = CITI_ERRORS[name];
+  return new ReplyError({ status, body: { ...body, ...(details ? { details } : {}), ...extra } });
+}
+
+export function customError(status: number, body: CitiErrorBody): ReplyError {
+  return new ReplyError({ status, body });
+}
+
+export function oauthError(status: number, error: OAuthErrorBody['error'], description?: string): ReplyError {
+  return new ReplyError({ status, body: { error, ...(description ? { error_description: description } : {}) } });
+}
+
+export function json(body: unknown, status = 200, headers?: Record<string, string>): SandboxReply {
+  return { status, body, ...(headers ? { headers } : {}) };
+}
+
+export type Handler = (req: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path with `:name` segments, e.g. `/v1/apac/rewards/:code/pointBalance`. */
+  pattern: string;
+  handler: Handler;
+}
+
+/** Matches a path against a pattern; returns its parameters or null. */
+export function matchPattern(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    if (w.startsWith(':')) {
+      if (!g) return null;
+      params[w.slice(1)] = decodeURIComponent(g);
+    } else if (w !== g) return null;
+  }
+  return params;
+}
+
+/** A form body as a string map; `{}` when the body is JSON or empty. */
+export function form(req: SandboxRequest): Record<string, string> {
+  const b = req.body;
+  if (b && typeof b === 'object' && !Array.isArray(b)) {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(b)) if (typeof v === 'string') out[k] = v;
+    return out;
+  }
+  return {};
+}
+
+/** A JSON object body; a 400 invalidRequest otherwise. */
+export function jsonObject(req: SandboxRequest): Record<string, unknown> {
+  const b = req.body;
+  if (!b || typeof b !== 'object' || Array.isArray(b) || !isJsonRequest(req)) {
+    throw citiError('invalidRequest', 'A JSON object body is required');
+  }
+  return b as Record<string, unknown>;
+}
+
+export function isJsonRequest(req: SandboxRequest): boolean {
+  return /application\/json/i.test(req.headers['content-type'] ?? '');
+}
+
+export function header(req: SandboxRequest, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}

@@ -1,0 +1,2 @@
+export { startSandbox, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type SandboxOptions, type RunningSandbox } from './server.js';
+export { FIXED_OTPS } from './seed.js';

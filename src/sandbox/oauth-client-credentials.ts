@@ -1,0 +1,39 @@
+/** Two-legged OAuth: the client credentials grant. */
+import { TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
+import { DEFAULT_PATHS } from '../citi/endpoints.js';
+import { form, json, oauthError, type Route } from './http.js';
+import { authenticateClient, requireForm } from './guard.js';
+import type { SandboxState } from './state.js';
+
+export function clientCredentialsRoutes(state: SandboxState): Route[] {
+  return [
+    {
+      method: 'POST',
+      pattern: routePattern(DEFAULT_PATHS.clientCredentialsToken),
+      handler: (req) => {
+        requireForm(req);
+        const client = authenticateClient(req, state);
+        const f = form(req);
+        if (f.grant_type !== 'client_credentials') {
+          throw oauthError(400, 'unsupported_grant_type', `grant_type must be client_credentials`);
+        }
+        if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
+        if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);
+        const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: false });
+        const body: TokenResponse = {
+          token_type: 'Bearer',
+          access_token: access.value,
+          expires_in: Math.max(1, Math.round((access.expiresAt - access.issuedAt) / 1000)),
+          consented_on: Math.floor(access.issuedAt / 1000),
+          scope: TWO_LEGGED_SCOPE,
+        };
+        return json(body, 200, { 'cache-control': 'no-store' });
+      },
+    },
+  ];
+}
+
+/** `/x/{cc}/{bc}` → `/x/:cc/:bc`, so the emulator's routes follow the protocol's templates. */
+export function routePattern(template: string): string {
+  return template.replace(/\{(\w+)\}/g, ':$1');
+}

@@ -1,0 +1,10 @@
+/** Every route the emulator serves; each API module contributes its own list. */
+import type { Route } from './http.js';
+import type { SandboxState } from './state.js';
+import { clientCredentialsRoutes } from './oauth-client-credentials.js';
+import { onboardingRoutes } from './api-onboarding.js';
+import { rewardsRoutes } from './api-rewards.js';
+
+export function allRoutes(state: SandboxState): Route[] {
+  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state)];
+}

@@ -1,0 +1,177 @@
+/** The emulator's HTTP server: parses requests, routes them, answers with Citi's shapes, logs. */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
+import { CITI_ERRORS } from '../citi/errors.js';
+import { redactQuery } from '../citi/secrets.js';
+import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
+import { allRoutes } from './routes.js';
+import { DEFAULT_TTLS, SandboxState, type SandboxTtls } from './state.js';
+
+export const DEFAULT_CLIENT_ID = 'sandbox-client';
+export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Redirect URIs registered for the seeded client; none means any loopback redirect is allowed. */
+  redirectUris?: string[];
+  ttls?: Partial<SandboxTtls>;
+  /** Receives one line per request, secrets redacted. */
+  log?: (line: string) => void;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export interface RunningSandbox {
+  /** Base URL to hand to `--base-url` / `CITI_BASE_URL`; ends in `/gcb/api`. */
+  url: string;
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  state: SandboxState;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const state = new SandboxState({ ...DEFAULT_TTLS, ...options.ttls }, options.now);
+  const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
+  state.addClient({ clientId, clientSecret, redirectUris: options.redirectUris ?? [] });
+  const routes = allRoutes(state);
+  const log = options.log;
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    handle(req, routes)
+      .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
+      .then((reply) => {
+        send(res, reply);
+        if (log) {
+          const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+          const q = query ? '?' + redactQuery(query) : '';
+          log(`${req.method} ${path}${q} ${reply.status} ${(performance.now() - started).toFixed(1)}ms`);
+        }
+      });
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${hostInUrl}:${port}${SANDBOX_BASE_PATH}`,
+    port,
+    clientId,
+    clientSecret,
+    state,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return closed;
+    },
+  };
+}
+
+async function handle(req: http.IncomingMessage, routes: Route[]): Promise<SandboxReply> {
+  const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+  const rawBody = await readBody(req);
+  if (!url.pathname.startsWith(SANDBOX_BASE_PATH + '/')) throw citiError('resourceNotFound', `Paths start with ${SANDBOX_BASE_PATH}`);
+  const path = url.pathname.slice(SANDBOX_BASE_PATH.length);
+  const fault = req.headers['sandbox-fault'];
+  if (typeof fault === 'string' && /^5\d\d$/.test(fault)) {
+    return { status: Number(fault), body: CITI_ERRORS.serverUnavailable.body };
+  }
+  let pathMatched = false;
+  for (const route of routes) {
+    const params = matchPattern(route.pattern, path);
+    if (!params) continue;
+    pathMatched = true;
+    if (route.method !== req.method) continue;
+    const request: SandboxRequest = {
+      method: req.method,
+      path,
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseBody(rawBody, req.headers['content-type']),
+      rawBody,
+      params,
+      socket: req.socket,
+    };
+    return await route.handler(request);
+  }
+  if (pathMatched) {
+    throw new ReplyError({ status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: `${req.method} is not allowed on ${path}` } });
+  }
+  throw citiError('resourceNotFound', `No API at ${path}`);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(citiError('invalidRequest', 'Request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (!raw) return undefined;
+  if (/application\/json/i.test(contentType ?? '')) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw citiError('invalidRequest', 'The body is not valid JSON');
+    }
+  }
+  if (/application\/x-www-form-urlencoded/i.test(contentType ?? '')) {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
+  return undefined;
+}
+
+function send(res: http.ServerResponse, reply: SandboxReply): void {
+  const headers: Record<string, string> = { 'x-global-transaction-id': crypto.randomUUID(), ...reply.headers };
+  let payload = '';
+  if (reply.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*";
+    payload = reply.html;
+  } else if (reply.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(reply.body);
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}
+
+function internalError(err: unknown, log?: (line: string) => void): SandboxReply {
+  log?.(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+  return { status: 500, body: { type: 'fatal', code: 'serverUnavailable', details: 'Internal emulator error' } };
+}

@@ -1,0 +1,38 @@
+/** One interface for wherever secrets live: the OS keychain, an opt-in 0600 file, or memory. */
+import type { StoreKind } from '../config/profiles.js';
+
+export interface SecretStore {
+  readonly kind: StoreKind;
+  /** Where the secrets are, for `citi status` and messages (never the secrets). */
+  readonly location: string;
+  get(account: string): Promise<string | null>;
+  set(account: string, value: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+/** The keychain service every entry of this tool is filed under. */
+export const KEYCHAIN_SERVICE = 'citi-sandbox';
+
+export const accounts = {
+  clientSecret: (profile: string) => `${profile}/client-secret`,
+  tokens: (profile: string) => `${profile}/tokens`,
+  /** A PKCS#12 passphrase, when the user asked to keep it. */
+  p12Passphrase: (profile: string) => `${profile}/p12-passphrase`,
+};
+
+export class MemoryStore implements SecretStore {
+  readonly kind = 'memory' as const;
+  readonly location = 'memory (this process only)';
+  private readonly map = new Map<string, string>();
+
+  async get(account: string): Promise<string | null> {
+    return this.map.get(account) ?? null;
+  }
+  async set(account: string, value: string): Promise<void> {
+    this.map.set(account, value);
+  }
+  async delete(account: string): Promise<boolean> {
+    return this.map.delete(account);
+  }
+}

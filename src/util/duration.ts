@@ -1,0 +1,21 @@
+/** Parses durations such as `30s`, `2m`, `1h`, `1500ms`, `1d`, or a bare number of seconds; returns milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (!match?.[1]) throw new RangeError(`Invalid duration "${text}": use a number with ms, s, m, h or d (e.g. 30s, 2m)`);
+  const n = Number(match[1]);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1000;
+  return Math.round(n * factor);
+}
+
+/** `95000` → `1m 35s`; negative durations read as `expired`. */
+export function formatDuration(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
