@@ -40,6 +40,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--raw', 'print the answer exactly as received')
     .option('-i, --include', 'print the status line and response headers first')
     .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue)`)
+    .option('--card <cardId>', 'use the card access token of this enrolled card')
     .addHelpText(
       'after',
       examples(
