@@ -30,8 +30,9 @@ export function register(program: Command, env: CommandEnv): void {
   program
     .command('call')
     .description("Make an authenticated call to a Citi API, with Citi's headers, and show the answer")
-    .argument('[method]', `HTTP method (${METHODS.join(', ')}); GET by default, POST with --data`)
-    .argument('<path>', 'API path under the base URL, e.g. /v1/apac/onboarding/products')
+    .usage('[options] [METHOD] PATH')
+    .argument('<method-or-path>', `HTTP method (${METHODS.join(', ')}; GET by default, POST with --data), or PATH when no method is given`)
+    .argument('[path]', 'API path under the base URL, e.g. /v1/apac/onboarding/products')
     .option('-d, --data <json>', 'request body: JSON text, @file, or @- for stdin')
     .option('-H, --header <key:value>', 'extra header (repeatable)', collect)
     .option('-q, --query <key=value>', 'query parameter (repeatable)', collect)
@@ -50,10 +51,10 @@ export function register(program: Command, env: CommandEnv): void {
         'echo \'{"a":1}\' | citi call POST /v1/some/api --data @- --json',
       ),
     )
-    .action(async (method: string | undefined, path: string | undefined, opts: CallOptions, cmd: Command) => {
-      // commander fills the first argument first: a lone PATH arrives as `method`.
-      const [m, p] = path === undefined ? [undefined, method] : [method, path];
-      await runCall(factoryFor(cmd, env), m, p ?? '', opts);
+    .action(async (first: string, path: string | undefined, opts: CallOptions, cmd: Command) => {
+      // A lone argument is the path; two are METHOD PATH.
+      const [m, p] = path === undefined ? [undefined, first] : [first, path];
+      await runCall(factoryFor(cmd, env), m, p, opts);
     });
 }
 
