@@ -28,7 +28,7 @@ export const twoLeggedLeg: DemoLeg = {
       () => d.api('POST', '/v1/apac/rewards/linkage', { lastFourDigitsCardNumber: '8653', citiCardHolderPhoneNumber: '6590020056', merchantCustomerReferenceId: 'DEMO-0001' }),
       (b) => `rewardLinkCode ${(b as { rewardLinkCode: string }).rewardLinkCode}`,
     )) as { rewardLinkCode: string };
-    await d.step('PUT /v1/apac/rewards/{code}/activations (OTP 987654)', () =>
+    await d.step('PUT /v1/apac/rewards/{code}/activations (with a sandbox OTP)', () =>
       d.api('PUT', `/v1/apac/rewards/${rewardLinkCode}/activations`, { linkageConfirmationCode: '987654' }),
     );
     const before = (await d.step(

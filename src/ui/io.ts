@@ -16,9 +16,13 @@ export function processIO(noColor: boolean): IO {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, color };
 }
 
-/** A person can answer prompts: stdin and stderr (where prompts are drawn) are terminals, and this is not CI. */
+/**
+ * A person can answer prompts: stdin and stderr (where prompts are drawn) are terminals.
+ * CITI_NO_PROMPT=1 turns prompts off even on a terminal (scripts run under `script` or tmux).
+ */
 export function canPrompt(io: IO): boolean {
-  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !isCI(io.env);
+  const off = io.env.CITI_NO_PROMPT && io.env.CITI_NO_PROMPT !== '0';
+  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !off;
 }
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {
