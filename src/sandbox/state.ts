@@ -50,6 +50,8 @@ export class SandboxState {
   readonly clients = new Map<string, SandboxClient>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly seed: Seed = createSeed();
+  /** The emulator's log (the request log's sink); e.g. where a "sent" OTP shows up. */
+  log: (line: string) => void = () => {};
 
   constructor(
     readonly ttls: SandboxTtls,
@@ -94,7 +96,7 @@ export class SandboxState {
     for (const t of this.tokens.values()) if (t.family === family) t.revoked = true;
   }
 
-  /** A token that is known, unexpired and not revoked, or undefined with the reason. */
+  /** The token with a reason when it cannot be used (unknown, expired, revoked); no reason means live. */
   liveToken(value: string, type: IssuedToken['type']): { token?: IssuedToken; reason?: 'unknown' | 'expired' | 'revoked' } {
     const token = this.tokens.get(value);
     if (!token || token.type !== type) return { reason: 'unknown' };
