@@ -3,6 +3,7 @@
  * card holder), trade the OTP for a card token, activate it for the card, refresh and revoke it.
  * Each step is a request builder and a response check; the store keeps one record per card.
  */
+import { isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { basicAuthorization, type TokenResponse } from '../citi/oauth.js';
 import { AuthError, UsageError } from '../errors.js';
@@ -13,8 +14,6 @@ import { buildTokenRequest, endpointPath, oauthFailure, requestToken, toRecord, 
 
 /** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
 export const DEFAULT_CARD_SCOPE = 'epp_booking';
-/** Wrong OTPs Citi allows per enrollment. */
-export const OTP_TRIES = 3;
 
 export interface CardHolderInput {
   country: string;
@@ -34,20 +33,6 @@ export interface OtpRequest {
 }
 
 export type OtpSource = (req: OtpRequest) => Promise<string>;
-
-export function isOtp(value: string): boolean {
-  return /^\d{6}$/.test(value);
-}
-
-/** `6590020056` → `******0056`: the only form in which a phone number is shown. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  return '*'.repeat(Math.max(0, digits.length - 4)) + digits.slice(-4);
-}
-
-export function maskCardNumber(lastFour: string): string {
-  return `XXXX-XXXX-XXXX-${lastFour}`;
-}
 
 /** The profile with the enrollment's country and business, so every card endpoint gets the same {CC}/{bc}. */
 function at(ctx: AuthContext, where: { country: string; business: string }): AuthContext {
@@ -120,7 +105,7 @@ export async function enrollCard(
   const controlFlowId = validateEnrollResponse(await ctx.http.request(buildEnrollRequest(c, secret, input)));
   const maskedPhone = maskPhone(input.phone);
   ctx.info(`An OTP was sent to the card holder's phone ${maskedPhone}.`);
-  const maxTries = Math.min(opts.maxTries ?? OTP_TRIES, OTP_TRIES);
+  const maxTries = Math.min(opts.maxTries ?? OTP_ATTEMPTS, OTP_ATTEMPTS);
   for (let attempt = 1; ; attempt++) {
     const code = (await otp({ controlFlowId, maskedPhone, attempt })).trim();
     if (!isOtp(code)) throw new UsageError('The OTP must be six digits');

@@ -1,6 +1,7 @@
 /** `citi card enroll|activate|list`: card authorization with an OTP, one card token per card. */
 import type { Command } from 'commander';
-import { activateCard, DEFAULT_CARD_SCOPE, enrolledCards, enrollCard, isOtp, OTP_TRIES, type OtpSource } from '../auth/card.js';
+import { activateCard, DEFAULT_CARD_SCOPE, enrolledCards, enrollCard, type OtpSource } from '../auth/card.js';
+import { isOtp, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
@@ -90,10 +91,10 @@ function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries:
     const prompter = f.prompter();
     return {
       source: ({ maskedPhone, attempt }) =>
-        prompter.password(`OTP sent to ${maskedPhone}${attempt > 1 ? ` (try ${attempt} of ${OTP_TRIES})` : ''}`, {
+        prompter.password(`OTP sent to ${maskedPhone}${attempt > 1 ? ` (try ${attempt} of ${OTP_ATTEMPTS})` : ''}`, {
           validate: (v) => (isOtp(v.trim()) ? true : 'The OTP is six digits'),
         }),
-      tries: OTP_TRIES,
+      tries: OTP_ATTEMPTS,
     };
   }
   throw new UsageError(

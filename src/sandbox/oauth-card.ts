@@ -4,6 +4,7 @@
  * with rotation, revoke.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import type { CitiErrorBody } from '../citi/errors.js';
@@ -13,9 +14,6 @@ import { citiError, customError, form, json, jsonObject, oauthError, type Route 
 import { routePattern } from './oauth-client-credentials.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
 import type { IssuedToken, SandboxState } from './state.js';
-
-/** Wrong OTPs a control flow survives: the third wrong one ends it. */
-export const OTP_ATTEMPTS = 3;
 
 export interface ControlFlow {
   controlFlowId: string;
@@ -52,12 +50,6 @@ export function isActivated(state: SandboxState, token: IssuedToken): boolean {
 }
 
 const INVALID_FLOW: CitiErrorBody = { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' };
-
-/** `6590020056` → `******0056`: how the emulator names a phone in its log. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  return '*'.repeat(Math.max(0, digits.length - 4)) + digits.slice(-4);
-}
 
 export function cardAuthRoutes(state: SandboxState): Route[] {
   const cards = cardAuthState(state);
