@@ -137,7 +137,7 @@ export async function enrollCard(
   }
 }
 
-/** Every enrolled card, in the order enrolled. */
+/** Every enrolled card, the one whose token was obtained longest ago first. */
 export async function enrolledCards(ctx: Pick<AuthContext, 'tokens'>): Promise<TokenRecord[]> {
   const all = await ctx.tokens.all();
   return Object.values(all)
