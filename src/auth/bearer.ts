@@ -2,6 +2,7 @@
 import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
 import { UsageError } from '../errors.js';
 import type { TokenRecord } from '../store/tokens.js';
+import { cardToken } from './card.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
 
@@ -18,6 +19,8 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
   switch (req.kind) {
     case 'two-legged':
       return (await twoLeggedToken(ctx, { force: Boolean(req.force) })).record;
+    case 'card':
+      return cardToken(ctx, req.cardId, { force: Boolean(req.force) });
     default:
       throw new UsageError(`${req.kind} tokens are not supported yet`);
   }

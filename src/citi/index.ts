@@ -3,3 +3,4 @@ export * from './oauth.js';
 export * from './errors.js';
 export * from './secrets.js';
 export * from './catalogue.js';
+export * from './card.js';

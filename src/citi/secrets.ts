@@ -11,6 +11,8 @@ export const SECRET_FIELDS = new Set([
   'code',
   'code_verifier',
   'linkageconfirmationcode',
+  // Not a credential, but personal: a card holder's phone number never appears in a trace.
+  'citicardholderphonenumber',
   'otp',
   'password',
   'passphrase',

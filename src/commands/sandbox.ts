@@ -16,6 +16,7 @@ export interface SandboxStartOptions {
   accessTtl?: string;
   refreshTtl?: string;
   codeTtl?: string;
+  controlFlowTtl?: string;
   redirectUri?: string[];
   json?: boolean;
   quiet?: boolean;
@@ -33,6 +34,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--access-ttl <duration>', 'access token lifetime, e.g. 30s, 2m (default 30m)')
     .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
+    .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
     .option('--json', 'print one JSON line {url, clientId, clientSecret} on stdout once ready')
     .option('--quiet', 'no request log')
@@ -69,6 +71,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(ms(opts.accessTtl, '--access-ttl') !== undefined ? { accessMs: ms(opts.accessTtl, '--access-ttl')! } : {}),
     ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
     ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
+    ...(ms(opts.controlFlowTtl, '--control-flow-ttl') !== undefined ? { controlFlowMs: ms(opts.controlFlowTtl, '--control-flow-ttl')! } : {}),
   };
   return {
     host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,

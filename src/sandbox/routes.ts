@@ -4,7 +4,15 @@ import type { SandboxState } from './state.js';
 import { clientCredentialsRoutes } from './oauth-client-credentials.js';
 import { onboardingRoutes } from './api-onboarding.js';
 import { rewardsRoutes } from './api-rewards.js';
+import { cardAuthRoutes } from './oauth-card.js';
+import { creditCardRoutes } from './api-credit-cards.js';
 
 export function allRoutes(state: SandboxState): Route[] {
-  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state)];
+  return [
+    ...clientCredentialsRoutes(state),
+    ...onboardingRoutes(state),
+    ...rewardsRoutes(state),
+    ...cardAuthRoutes(state),
+    ...creditCardRoutes(state),
+  ];
 }

@@ -44,6 +44,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   state.addClient({ clientId, clientSecret, redirectUris: options.redirectUris ?? [] });
   const routes = allRoutes(state);
   const log = options.log;
+  if (log) state.log = log;
 
   const server = http.createServer((req, res) => {
     const started = performance.now();

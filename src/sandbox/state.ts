@@ -50,6 +50,8 @@ export class SandboxState {
   readonly clients = new Map<string, SandboxClient>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly seed: Seed = createSeed();
+  /** The emulator's log (the request log's sink); e.g. where a "sent" OTP shows up. */
+  log: (line: string) => void = () => {};
 
   constructor(
     readonly ttls: SandboxTtls,

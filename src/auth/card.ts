@@ -1,0 +1,248 @@
+/**
+ * Card authorization: enroll a card (Citi answers 403 with a controlFlowId and texts an OTP to the
+ * card holder), trade the OTP for a card token, activate it for the card, refresh and revoke it.
+ * Each step is a request builder and a response check; the store keeps one record per card.
+ */
+import { isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
+import { isCitiErrorBody } from '../citi/errors.js';
+import { basicAuthorization, type TokenResponse } from '../citi/oauth.js';
+import { AuthError, UsageError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
+import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
+import type { AuthContext } from './context.js';
+import { buildTokenRequest, endpointPath, oauthFailure, requestToken, toRecord, validateTokenResponse } from './token-endpoint.js';
+
+/** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
+export const DEFAULT_CARD_SCOPE = 'epp_booking';
+
+export interface CardHolderInput {
+  country: string;
+  business: string;
+  lastFour: string;
+  phone: string;
+  merchantRef?: string;
+  scope: string;
+}
+
+/** What the OTP source is told; it answers with six digits. */
+export interface OtpRequest {
+  controlFlowId: string;
+  maskedPhone: string;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+export type OtpSource = (req: OtpRequest) => Promise<string>;
+
+/** The profile with the enrollment's country and business, so every card endpoint gets the same {CC}/{bc}. */
+function at(ctx: AuthContext, where: { country: string; business: string }): AuthContext {
+  return { ...ctx, profile: { ...ctx.profile, country: where.country, business: where.business } };
+}
+
+function whereOf(ctx: AuthContext, record: TokenRecord): AuthContext {
+  return at(ctx, { country: record.meta?.country ?? ctx.profile.country, business: record.meta?.business ?? ctx.profile.business });
+}
+
+export function buildEnrollRequest(ctx: Pick<AuthContext, 'profile'>, clientSecret: string, input: CardHolderInput): HttpRequest {
+  return {
+    method: 'POST',
+    path: endpointPath(ctx, 'cardAuthorize'),
+    headers: { authorization: basicAuthorization(ctx.profile.clientId, clientSecret) },
+    json: {
+      grant_type: 'card_authorization',
+      lastFourDigitsCardNumber: input.lastFour,
+      citiCardHolderPhoneNumber: input.phone,
+      ...(input.merchantRef ? { merchantCustomerReferenceId: input.merchantRef } : {}),
+    },
+  };
+}
+
+/** Citi answers an enrollment with 403 and `moreInfo.controlFlowId`; anything else is a failure. */
+export function validateEnrollResponse(res: HttpResponse): string {
+  const body = res.body;
+  const controlFlowId = isCitiErrorBody(body) && typeof body.moreInfo === 'object' ? body.moreInfo.controlFlowId : undefined;
+  if (res.status === 403 && typeof controlFlowId === 'string' && controlFlowId) return controlFlowId;
+  if (isCitiErrorBody(body) && body.code === 'cardHolderNotFound') {
+    throw new AuthError(
+      `Card enrollment failed: ${body.details} (HTTP ${res.status})`,
+      'Check --last4 and --phone: they must be the card holder\'s as Citi has them (the emulator knows 8653 with 6590020056).',
+    );
+  }
+  if (res.status === 200) throw new AuthError('Card enrollment: the server answered 200 without asking for an OTP; expected 403 with a controlFlowId');
+  throw oauthFailure(res, 'Card enrollment');
+}
+
+export function cardTokenForm(controlFlowId: string, otp: string, scope: string): Record<string, string> {
+  return { grant_type: 'card_authorization', controlFlowId, linkageConfirmationCode: otp, scope };
+}
+
+/** The token answer (with its cardId), or the news that the OTP was wrong. */
+export function validateCardTokenResponse(res: HttpResponse): { token: TokenResponse } | { wrongOtp: string } {
+  const body = res.body;
+  if (res.status === 400 && isCitiErrorBody(body)) {
+    if (body.code === 'invalidOtp') return { wrongOtp: body.details };
+    if (body.code === 'invalidControlFlowId') {
+      throw new AuthError(`The enrollment is no longer valid: ${body.details}`, 'An OTP lives a few minutes; run `citi card enroll` again for a new one.');
+    }
+  }
+  const token = validateTokenResponse(res, 'Card token request');
+  if (!token.cardId) throw new AuthError('Card token request: the answer has no cardId');
+  return { token };
+}
+
+/**
+ * The whole enrollment: authorize, ask `otp` for the code (again after a wrong one, up to the
+ * server's limit or `maxTries`), and store the card token under the card's id.
+ */
+export async function enrollCard(
+  ctx: AuthContext,
+  input: CardHolderInput,
+  otp: OtpSource,
+  opts: { maxTries?: number } = {},
+): Promise<TokenRecord> {
+  const c = at(ctx, input);
+  const secret = await ctx.clientSecret();
+  const controlFlowId = validateEnrollResponse(await ctx.http.request(buildEnrollRequest(c, secret, input)));
+  const maskedPhone = maskPhone(input.phone);
+  ctx.info(`An OTP was sent to the card holder's phone ${maskedPhone}.`);
+  const maxTries = Math.min(opts.maxTries ?? OTP_ATTEMPTS, OTP_ATTEMPTS);
+  for (let attempt = 1; ; attempt++) {
+    const code = (await otp({ controlFlowId, maskedPhone, attempt })).trim();
+    if (!isOtp(code)) throw new UsageError('The OTP must be six digits');
+    const res = await ctx.http.request(buildTokenRequest(c, 'cardToken', secret, cardTokenForm(controlFlowId, code, input.scope)));
+    const answer = validateCardTokenResponse(res);
+    if ('token' in answer) {
+      const record: TokenRecord = {
+        ...toRecord('card', answer.token, ctx.now(), input.scope),
+        meta: {
+          lastFour: input.lastFour,
+          maskedNumber: maskCardNumber(input.lastFour),
+          maskedPhone,
+          country: input.country,
+          business: input.business,
+          status: 'ENROLLED',
+        },
+      };
+      await ctx.tokens.put(tokenKey('card', record.cardId!), record);
+      return record;
+    }
+    const left = maxTries - attempt;
+    if (left <= 0) {
+      throw new AuthError(
+        maxTries === 1 ? 'The OTP was not accepted (invalidOtp)' : `Wrong OTP ${attempt} times; the enrollment is cancelled`,
+        'Run `citi card enroll` again to get a new OTP.',
+      );
+    }
+    ctx.info(`Wrong OTP: ${left} ${left === 1 ? 'try' : 'tries'} left.`);
+  }
+}
+
+/** Every enrolled card, the one whose token was obtained longest ago first. */
+export async function enrolledCards(ctx: Pick<AuthContext, 'tokens'>): Promise<TokenRecord[]> {
+  const all = await ctx.tokens.all();
+  return Object.values(all)
+    .filter((r) => r.kind === 'card' && r.cardId)
+    .sort((a, b) => a.obtainedAt - b.obtainedAt);
+}
+
+/** The card to act on: the one named, else the only one enrolled; a clear error otherwise. */
+export async function cardRecord(ctx: Pick<AuthContext, 'tokens'>, cardId?: string): Promise<TokenRecord> {
+  const cards = await enrolledCards(ctx);
+  if (cardId) {
+    const found = cards.find((r) => r.cardId === cardId);
+    if (found) return found;
+    throw new AuthError(
+      `No card token for card ${cardId}`,
+      cards.length ? `Enrolled: ${cards.map((r) => r.cardId).join(', ')}. Or enroll it: citi card enroll --last4 ... --phone ...` : 'Enroll it first: citi card enroll --last4 ... --phone ...',
+    );
+  }
+  if (cards.length === 1) return cards[0]!;
+  if (!cards.length) throw new AuthError('No card is enrolled', 'Enroll one first: citi card enroll --last4 ... --phone ...');
+  throw new UsageError(`Several cards are enrolled: ${cards.map((r) => r.cardId).join(', ')}`, 'Choose one with --card CARD_ID.');
+}
+
+/**
+ * The card's access token: the stored one while fresh, else a refreshed pair (under the store's
+ * lock, so that concurrent processes rotate the refresh token once), else a clear error.
+ */
+export async function cardToken(ctx: AuthContext, cardId?: string, opts: { force?: boolean } = {}): Promise<TokenRecord> {
+  const record = await cardRecord(ctx, cardId);
+  if (!opts.force && isFresh(record, ctx.now())) return record;
+  return refreshCardToken(ctx, record.cardId!, { unless: opts.force ? record.accessToken : undefined });
+}
+
+/**
+ * Refreshes a card token (rotation: the old refresh token stops working). `unless`: skip when the
+ * stored access token is no longer this one, i.e. another process refreshed it meanwhile.
+ */
+export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: { unless?: string | undefined; always?: boolean } = {}): Promise<TokenRecord> {
+  const key = tokenKey('card', cardId);
+  return ctx.tokens.locked(async () => {
+    const current = (await ctx.tokens.all())[key];
+    if (!current) throw new AuthError(`No card token for card ${cardId}`, 'Enroll it first: citi card enroll --last4 ... --phone ...');
+    const now = ctx.now();
+    if (!opts.always) {
+      const rotatedElsewhere = opts.unless !== undefined && current.accessToken !== opts.unless;
+      if ((opts.unless === undefined || rotatedElsewhere) && isFresh(current, now)) return current;
+    }
+    const enrollAgain = `Enroll the card again: citi card enroll --last4 ${current.meta?.lastFour ?? '....'} --phone ...`;
+    if (!current.refreshToken || (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now)) {
+      throw new AuthError(`The card token of ${cardId} has expired and cannot be refreshed`, enrollAgain);
+    }
+    let res;
+    try {
+      res = await requestToken(whereOf(ctx, current), 'cardRefresh', { grant_type: 'refresh_token', refresh_token: current.refreshToken }, 'Card token refresh');
+    } catch (err) {
+      if (err instanceof AuthError) throw new AuthError(err.message, enrollAgain);
+      throw err;
+    }
+    const fresh = toRecord('card', res, ctx.now(), current.scope);
+    const record: TokenRecord = {
+      ...fresh,
+      cardId,
+      // Without a new refresh token the old one still stands (RFC 6749 allows either).
+      ...(fresh.refreshToken ? {} : { refreshToken: current.refreshToken, ...(current.refreshExpiresAt ? { refreshExpiresAt: current.refreshExpiresAt } : {}) }),
+      ...(current.meta ? { meta: current.meta } : {}),
+    };
+    await ctx.tokens.update((t) => void (t[key] = record));
+    return record;
+  });
+}
+
+/** Activates the card token for its card (once per card); records the status. */
+export async function activateCard(ctx: AuthContext, cardId?: string): Promise<TokenRecord> {
+  const token = await cardToken(ctx, cardId);
+  const id = token.cardId!;
+  const c = whereOf(ctx, token);
+  const send = (t: TokenRecord) =>
+    ctx.http.request({
+      method: 'POST',
+      path: endpointPath(c, 'cardActivate'),
+      headers: { authorization: `Bearer ${t.accessToken}` },
+      json: { cardId: id },
+      citiHeaders: true,
+    });
+  let res = await send(token);
+  if (res.status === 401) res = await send(await cardToken(ctx, id, { force: true }));
+  if (res.status !== 200) throw oauthFailure(res, 'Card activation');
+  const status = (res.body as { status?: unknown } | undefined)?.status;
+  const key = tokenKey('card', id);
+  let saved: TokenRecord | undefined;
+  await ctx.tokens.locked(() =>
+    ctx.tokens.update((t) => {
+      const r = t[key];
+      if (r) saved = t[key] = { ...r, meta: { ...r.meta, status: typeof status === 'string' ? status : 'ACTIVE' } };
+    }),
+  );
+  return saved ?? token;
+}
+
+/** Revokes the card's token pair at the server (revoking one revokes both), then forgets it. */
+export async function revokeCard(ctx: AuthContext, cardId: string): Promise<void> {
+  const record = await cardRecord(ctx, cardId);
+  const [token, hint] = record.refreshToken ? [record.refreshToken, 'refresh_token'] : [record.accessToken, 'access_token'];
+  const c = whereOf(ctx, record);
+  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), { token, token_type_hint: hint }));
+  if (res.status !== 200) throw oauthFailure(res, 'Card token revocation');
+  await ctx.tokens.remove(tokenKey('card', cardId));
+}

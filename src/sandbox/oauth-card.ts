@@ -1,0 +1,201 @@
+/**
+ * Card authorization: enroll (403 + controlFlowId, an OTP "sent" to the card holder's phone, i.e.
+ * written to the emulator's log), OTP validation for a card token, activation per card, refresh
+ * with rotation, revoke.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
+import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
+import { DEFAULT_PATHS } from '../citi/endpoints.js';
+import type { CitiErrorBody } from '../citi/errors.js';
+import type { TokenResponse } from '../citi/oauth.js';
+import { authenticateClient, requireBearer, requireForm } from './guard.js';
+import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
+import { routePattern } from './oauth-client-credentials.js';
+import { FIXED_OTPS, findCardHolder } from './seed.js';
+import type { IssuedToken, SandboxState } from './state.js';
+
+export interface ControlFlow {
+  controlFlowId: string;
+  clientId: string;
+  cardId: string;
+  otp: string;
+  expiresAt: number;
+  attempts: number;
+}
+
+interface CardAuthState {
+  flows: Map<string, ControlFlow>;
+  /** Token families activated for their card. */
+  activated: Set<string>;
+}
+
+const perSandbox = new WeakMap<SandboxState, CardAuthState>();
+
+/** This emulator's card-authorization state (kept beside SandboxState, created on first use). */
+export function cardAuthState(state: SandboxState): CardAuthState {
+  let s = perSandbox.get(state);
+  if (!s) perSandbox.set(state, (s = { flows: new Map(), activated: new Set() }));
+  return s;
+}
+
+/** The OTP "sent" for a control flow, for the demo, which plays the card holder reading their phone. */
+export function sentOtp(state: SandboxState, controlFlowId: string): string | undefined {
+  return cardAuthState(state).flows.get(controlFlowId)?.otp;
+}
+
+/** True when the token's family has been activated for the token's card. */
+export function isActivated(state: SandboxState, token: IssuedToken): boolean {
+  return cardAuthState(state).activated.has(token.family);
+}
+
+const INVALID_FLOW: CitiErrorBody = { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' };
+
+export function cardAuthRoutes(state: SandboxState): Route[] {
+  const cards = cardAuthState(state);
+
+  const tokenBody = (access: IssuedToken, refresh: IssuedToken): TokenResponse => ({
+    token_type: 'Bearer',
+    access_token: access.value,
+    expires_in: Math.max(1, Math.round((access.expiresAt - access.issuedAt) / 1000)),
+    consented_on: Math.floor(access.issuedAt / 1000),
+    scope: access.scopes.join(' '),
+    refresh_token: refresh.value,
+    refresh_token_expires_in: Math.max(1, Math.round((refresh.expiresAt - refresh.issuedAt) / 1000)),
+    ...(access.cardId ? { cardId: access.cardId } : {}),
+  });
+
+  return [
+    {
+      method: 'POST',
+      pattern: routePattern(DEFAULT_PATHS.cardAuthorize),
+      handler: (req) => {
+        const client = authenticateClient(req, state);
+        const body = jsonObject(req);
+        if (body.grant_type !== 'card_authorization') throw citiError('invalidRequest', 'grant_type must be card_authorization');
+        const lastFour = body.lastFourDigitsCardNumber;
+        const phone = body.citiCardHolderPhoneNumber;
+        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
+          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
+        }
+        const holder = findCardHolder(state.seed, lastFour, phone);
+        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        const flow: ControlFlow = {
+          controlFlowId: randomBytes(16).toString('hex'),
+          clientId: client.clientId,
+          cardId: holder.cardId,
+          otp: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+          expiresAt: state.now() + state.ttls.controlFlowMs,
+          attempts: 0,
+        };
+        cards.flows.set(flow.controlFlowId, flow);
+        // The log stands in for the card holder's phone.
+        state.log(`OTP ${flow.otp} sent to ${maskPhone(phone)} (card ${lastFour}, controlFlowId ${flow.controlFlowId})`);
+        return json(
+          {
+            type: 'error',
+            code: 'otpRequired',
+            details: "A one-time password was sent to the card holder's registered phone",
+            moreInfo: { controlFlowId: flow.controlFlowId },
+          },
+          403,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      pattern: routePattern(DEFAULT_PATHS.cardToken),
+      handler: (req) => {
+        requireForm(req);
+        const client = authenticateClient(req, state);
+        const f = form(req);
+        if (f.grant_type !== 'card_authorization') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be card_authorization');
+        const flow = cards.flows.get(f.controlFlowId ?? '');
+        if (!flow || flow.clientId !== client.clientId) throw customError(400, INVALID_FLOW);
+        if (flow.expiresAt <= state.now()) {
+          cards.flows.delete(flow.controlFlowId);
+          throw customError(400, { ...INVALID_FLOW, details: 'Control flow ID is invalid: it has expired' });
+        }
+        const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
+        if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
+        const unknown = scopes.find((s) => !(SCOPES.card as readonly string[]).includes(s));
+        if (unknown) throw oauthError(400, 'invalid_scope', `Unknown card scope "${unknown}": use ${SCOPES.card.join(', ')}`);
+        const otp = f.linkageConfirmationCode ?? '';
+        if (otp !== flow.otp && !(FIXED_OTPS as readonly string[]).includes(otp)) {
+          flow.attempts++;
+          const left = OTP_ATTEMPTS - flow.attempts;
+          if (left <= 0) cards.flows.delete(flow.controlFlowId);
+          throw customError(400, {
+            type: 'error',
+            code: 'invalidOtp',
+            details: left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again',
+            moreInfo: { remainingAttempts: Math.max(0, left) },
+          });
+        }
+        cards.flows.delete(flow.controlFlowId);
+        const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
+        return json(tokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: routePattern(DEFAULT_PATHS.cardActivate),
+      handler: (req) => {
+        const token = requireBearer(req, state, { kind: 'card' });
+        const cardId = jsonObject(req).cardId;
+        if (typeof cardId !== 'string' || !cardId) throw citiError('invalidRequest', 'cardId is required');
+        if (cardId !== token.cardId) throw citiError('accessNotConfigured', `This card token was not issued for card ${cardId}`);
+        cards.activated.add(token.family);
+        return json({ cardId, status: 'ACTIVE' });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: DEFAULT_PATHS.cardRefresh,
+      handler: (req) => {
+        requireForm(req);
+        const client = authenticateClient(req, state);
+        const f = form(req);
+        if (f.grant_type !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be refresh_token');
+        if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
+        const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
+        if (!token || reason || token.kind !== 'card' || token.clientId !== client.clientId) {
+          throw oauthError(400, 'invalid_grant', `The refresh token is ${reason === 'expired' ? 'expired' : reason === 'revoked' ? 'revoked' : 'not valid'}`);
+        }
+        if (token.used) {
+          // A rotated refresh token used again: someone else may hold it, so the whole pair dies.
+          state.revokeFamily(token.family);
+          throw oauthError(400, 'invalid_grant', 'The refresh token was already used; the token family is revoked');
+        }
+        token.used = true;
+        const { access, refresh } = state.issue({
+          kind: 'card',
+          clientId: client.clientId,
+          scopes: token.scopes,
+          withRefresh: true,
+          family: token.family,
+          ...(token.cardId ? { cardId: token.cardId } : {}),
+        });
+        return json(tokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: DEFAULT_PATHS.cardRevoke,
+      handler: (req) => {
+        requireForm(req);
+        const client = authenticateClient(req, state);
+        const f = form(req);
+        if (!f.token) throw oauthError(400, 'invalid_request', 'token is required');
+        const hint = f.token_type_hint;
+        if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
+          throw oauthError(400, 'unsupported_token_type', 'token_type_hint must be access_token or refresh_token');
+        }
+        // RFC 7009: an unknown or foreign token is answered 200 all the same.
+        const token = state.tokens.get(f.token);
+        if (token && token.kind === 'card' && token.clientId === client.clientId) state.revokeFamily(token.family);
+        return json({}, 200);
+      },
+    },
+  ];
+}
