@@ -2,32 +2,35 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { BIN, ROOT, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
-import { terminal, tmuxAvailable } from '../helpers/pty.js';
+import { requireTmux, terminal } from '../helpers/tmux.js';
 
-const hasTmux = tmuxAvailable();
+const hasTmux = await requireTmux();
+
+function personEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = testEnv(home, { CITI_STORE: 'file', ...extra });
+  delete env.CI; // a person at a terminal
+  return env;
+}
 
 describe.skipIf(!hasTmux)('citi login on a terminal', () => {
   it('prompts for the country (a list), client ID and masked secret, then verifies', async () => {
     const home = await tempConfigHome();
-    const env = testEnv(home, { CITI_STORE: 'file' });
-    delete env.CI; // a person at a terminal
+    const env = personEnv(home);
     const sb = await sandboxProcess(['--client-secret', 'typed-secret-123'], env);
-    const t = terminal([process.execPath, BIN, 'login', '--base-url', sb.url], env);
+    const t = await terminal([process.execPath, BIN, 'login', '--base-url', sb.url], env, ROOT);
     await t.waitFor('Country');
-    t.press('Down'); // sg is the default; one down is hk
-    t.press('Enter');
+    await t.keys('Down', 'Enter'); // sg is the default; one down is hk
     await t.waitFor('Client ID');
-    t.type(sb.clientId);
-    t.press('Enter');
+    await t.type(sb.clientId);
     await t.waitFor('Client secret');
-    t.type('typed-secret-123');
+    await t.type('typed-secret-123', false);
     const masked = await t.waitFor(/Client secret.*\*{16}/);
     expect(masked).not.toContain('typed-secret-123');
-    t.press('Enter');
+    await t.keys('Enter');
     expect(await t.exitCode()).toBe(0);
-    const screen = t.screen();
+    const screen = await t.screen();
     expect(screen).toContain('Profile default saved');
     expect(screen).not.toContain('typed-secret-123');
     const config = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'config.json'), 'utf8'));
@@ -36,9 +39,9 @@ describe.skipIf(!hasTmux)('citi login on a terminal', () => {
 
   it('CITI_NO_PROMPT=1 turns the prompts off even on a terminal', async () => {
     const home = await tempConfigHome();
-    const env = testEnv(home, { CITI_STORE: 'file', CITI_NO_PROMPT: '1' });
-    const t = terminal([process.execPath, BIN, 'login', '--base-url', 'http://127.0.0.1:9/gcb/api'], env);
+    const env = personEnv(home, { CITI_NO_PROMPT: '1' });
+    const t = await terminal([process.execPath, BIN, 'login', '--base-url', 'http://127.0.0.1:9/gcb/api'], env, ROOT);
     expect(await t.exitCode()).toBe(2);
-    expect(t.screen()).toContain('error: No client ID');
+    expect(await t.screen()).toContain('error: No client ID');
   });
 });
