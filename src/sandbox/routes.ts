@@ -4,7 +4,8 @@ import type { SandboxState } from './state.js';
 import { clientCredentialsRoutes } from './oauth-client-credentials.js';
 import { onboardingRoutes } from './api-onboarding.js';
 import { rewardsRoutes } from './api-rewards.js';
+import { psd2RegistrationRoutes } from './psd2-registration.js';
 
 export function allRoutes(state: SandboxState): Route[] {
-  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state)];
+  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state), ...psd2RegistrationRoutes(state)];
 }
