@@ -69,6 +69,9 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     throw new UsageError(`Unknown environment "${opts.env}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
   }
   const baseUrl = validateBaseUrl(opts.baseUrl ?? (opts.env ? ENVIRONMENTS[opts.env as EnvironmentName] : undefined) ?? env.CITI_BASE_URL ?? ENVIRONMENTS.sandbox);
+  if (baseUrl.startsWith('http:')) {
+    throw new UsageError('Registration uses mutual TLS, which needs an https:// base URL', 'For the emulator: `citi sandbox start --tls`, then use the https URL it prints.');
+  }
   const environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
   const country = (opts.country ?? PSD2_DEFAULT_COUNTRY).toLowerCase();
   if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${opts.country}")`);

@@ -8,7 +8,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_ORGANIZATION_IDENTIFIER, ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
+import { DEFAULT_ORGANIZATION_IDENTIFIER, ORGANIZATION_IDENTIFIER_OID, parseOrganizationIdentifier } from '../citi/psd2.js';
 
 type Forge = typeof import('node-forge');
 
@@ -141,7 +141,7 @@ export interface ClientCertOptions extends Validity {
 export function createClientCert(ca: KeyAndCert, opts: ClientCertOptions = {}): Promise<KeyAndCert> {
   const orgId = opts.organizationIdentifier ?? DEFAULT_ORGANIZATION_IDENTIFIER;
   const subject: Attribute[] = [
-    { name: 'countryName', value: (opts.country ?? orgId.slice(3, 5) ?? 'GB').toUpperCase() || 'GB' },
+    { name: 'countryName', value: (opts.country ?? parseOrganizationIdentifier(orgId)?.country ?? 'GB').toUpperCase() },
     { name: 'organizationName', value: opts.organizationName ?? 'citi-sandbox Test TPP Ltd' },
     ...(orgId ? [{ type: ORGANIZATION_IDENTIFIER_OID, value: orgId }] : []),
     { name: 'commonName', value: opts.commonName ?? 'tpp.citi-sandbox.test' },

@@ -190,6 +190,14 @@ describe.skipIf(!available)('PSD2 client registration and mutual TLS', () => {
     expect(res.code).toBe(2);
   });
 
+  it('registration against a plain-http URL is a usage error (exit 2)', async () => {
+    const pki = await testPki();
+    const env = testEnv(await tempConfigHome());
+    const res = await runCli(['client', 'register', '--profile', profileName(), '--base-url', 'http://127.0.0.1:9/gcb/api', '--cert', pki.client.certFile, '--key', pki.client.keyFile], { env });
+    expect(res.stderr).toContain('error: Registration uses mutual TLS, which needs an https:// base URL');
+    expect(res.code).toBe(2);
+  });
+
   it('a key that belongs to another certificate: exit 2 before anything is sent', async () => {
     const { pki, sandbox, env } = await setup();
     const other = await pki.issueClient('other');
