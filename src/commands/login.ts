@@ -136,9 +136,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
   } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
   // Attaching a certificate to a profile keeps its stored secret.
-  else if (addingCertOnly && (secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined)) {
-    // found
-  } else if (interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
+  else if (addingCertOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
+  if (!secret && interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
   if (!secret) {
     throw new UsageError('No client secret', 'Pipe it to --client-secret-stdin, set CITI_CLIENT_SECRET, or run on a terminal to be asked.');
   }

@@ -30,7 +30,7 @@ export function verifiedPeer(req: Pick<SandboxRequest, 'socket'>): PeerCertifica
 /** Like verifiedPeer, but a certificate is required. */
 export function requirePeer(req: Pick<SandboxRequest, 'socket'>, why: string): PeerCertificate {
   const peer = verifiedPeer(req);
-  if (!peer) throw clientCertificateError('missing', `${why}: present a client certificate (mutual TLS)`);
+  if (!peer) throw clientCertificateError('missing', `${why}: no client certificate was presented`);
   return peer;
 }
 
