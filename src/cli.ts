@@ -12,6 +12,7 @@ import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
+import { register as registerClient } from './commands/client.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -23,7 +24,7 @@ Exit codes:
 
 Environment:
   CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
-  CITI_STORE (keychain|file|memory), NO_COLOR`;
+  CITI_STORE (keychain|file|memory), CITI_P12_PASSPHRASE, NODE_EXTRA_CA_CERTS, NO_COLOR`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -52,6 +53,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerDemo(program, env);
   registerCard(program, env);
   registerRevoke(program, env);
+  registerClient(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

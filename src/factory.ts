@@ -8,12 +8,12 @@ import type { AuthContext } from './auth/context.js';
 import { ConfigStore, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
 import { lockDir } from './config/paths.js';
 import { AuthError, StoreUnavailableError, UsageError } from './errors.js';
-import { HttpClient } from './http/client.js';
+import { HttpClient, type TlsClientOptions } from './http/client.js';
 import { FileStore } from './store/file-store.js';
 import { KeychainStore } from './store/keychain-store.js';
 import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { TokenStore } from './store/tokens.js';
-import type { IO } from './ui/io.js';
+import { canPrompt, type IO } from './ui/io.js';
 import { inquirerPrompter, type Prompter } from './ui/prompt.js';
 
 export interface GlobalOptions {
@@ -106,10 +106,39 @@ export class Factory {
     return new TokenStore(await this.secretsFor(p), p.name, lockDir(this.io.env));
   }
 
-  http(profile: ResolvedProfile): HttpClient {
+  /** The HTTP client of a profile; its client certificate (mutual TLS) is loaded on the first request. */
+  http(profile: ResolvedProfile, opts: { p12Passphrase?: string } = {}): HttpClient {
     const trace = this.trace();
     const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
-    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+    const tls = profile.tls ? () => this.tlsMaterial(profile, opts.p12Passphrase) : undefined;
+    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
+  }
+
+  private async tlsMaterial(profile: ResolvedProfile, given: string | undefined): Promise<TlsClientOptions> {
+    const { loadClientTls } = await import('./tls/material.js');
+    return loadClientTls(profile.tls ?? {}, (file) =>
+      this.p12Passphrase(file, {
+        ...(given !== undefined ? { given } : {}),
+        stored: async () => (profile.fromEnv ? null : (await this.secretsFor(profile)).get(accounts.p12Passphrase(profile.name))),
+      }),
+    );
+  }
+
+  /**
+   * A PKCS#12 passphrase: the one given (read from stdin by the command), CITI_P12_PASSPHRASE, the
+   * store, else a masked prompt. With none of these and no terminal to ask on: a usage error (exit 2).
+   */
+  async p12Passphrase(file: string, opts: { given?: string; stored?: () => Promise<string | null> } = {}): Promise<string> {
+    if (opts.given !== undefined) return opts.given;
+    const fromEnv = this.io.env.CITI_P12_PASSPHRASE;
+    if (fromEnv) return fromEnv;
+    const stored = await opts.stored?.();
+    if (stored) return stored;
+    if (canPrompt(this.io)) return this.prompter().password(`Passphrase of ${path.basename(file)}`);
+    throw new UsageError(
+      `The PKCS#12 file ${file} needs a passphrase, and there is no terminal to ask for it`,
+      'Set CITI_P12_PASSPHRASE, or keep it in the store with `citi login --p12 FILE --p12-passphrase-stdin < passphrase.txt`.',
+    );
   }
 
   /** The client secret: CITI_CLIENT_SECRET, else the profile's entry in the store. */

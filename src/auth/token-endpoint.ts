@@ -52,6 +52,10 @@ export function oauthFailure(res: HttpResponse, what: string): CliError {
     const message = `${what} failed: ${body.error}${detail} (HTTP ${res.status})`;
     switch (body.error) {
       case 'invalid_client':
+        // A PSD2 client is bound to its certificate: then the fix is the certificate, not the secret.
+        if (/certificate/i.test(body.error_description ?? '')) {
+          return new AuthError(message, 'Configure the certificate the client was registered with: `citi login --cert FILE --key FILE` (or --p12 FILE).');
+        }
         return new AuthError(message, 'Check the client ID and secret: run `citi login` again.');
       case 'unauthorized_client':
         return new AuthError(message, 'The app is not allowed this grant or scope; check its settings on the developer portal.');

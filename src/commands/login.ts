@@ -18,6 +18,7 @@ import { lockDir } from '../config/paths.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
+import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { TokenStore, tokenKey } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
@@ -34,6 +35,12 @@ export interface LoginOptions {
   redirectUri?: string;
   verify?: boolean;
   json?: boolean;
+  /** A client certificate for mutual TLS (see src/tls/material.ts). */
+  cert?: string;
+  key?: string;
+  p12?: string;
+  p12PassphraseStdin?: boolean;
+  ca?: string;
   /** For callers in code (the demo): the secret itself. Never a command-line flag. */
   clientSecret?: string;
 }
@@ -49,6 +56,11 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--client-id <id>', "the app's client ID")
     .option('--client-secret-stdin', 'read the client secret from stdin (else CITI_CLIENT_SECRET, else a masked prompt)')
     .option('--redirect-uri <uri>', 'redirect URI registered with Citi for three-legged logins')
+    .option('--cert <file>', 'client certificate (PEM) for mutual TLS on every request of the profile')
+    .option('--key <file>', 'private key (PEM) of --cert')
+    .option('--p12 <file>', 'client certificate and key as one PKCS#12 file instead of --cert/--key')
+    .option('--p12-passphrase-stdin', `read the PKCS#12 passphrase from stdin (else ${PASSPHRASE_ENV}, else a masked prompt); kept in the store`)
+    .option('--ca <file>', "CA certificate (PEM) to trust for the server's certificate (a private sandbox CA)")
     .option('--no-verify', 'save without checking the credentials by getting a token')
     .option('--json', 'print the saved profile as JSON')
     .addHelpText(
@@ -58,6 +70,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi login --env sandbox --country sg --client-id $ID --client-secret-stdin < secret.txt',
         'CITI_CLIENT_SECRET=... citi login --profile local --base-url http://127.0.0.1:8080/gcb/api --client-id sandbox-client',
         'citi login --store file ...                  # no keychain: a 0600 plaintext file, by your choice',
+        'citi login --profile psd2 --cert qwac.pem --key qwac-key.pem --ca ca.pem   # mutual TLS for an existing profile',
       ),
     )
     .action(async (opts: LoginOptions, cmd: Command) => runLogin(factoryFor(cmd, env), opts));
@@ -109,6 +122,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   if (!clientId && interactive) clientId = (await prompter.input('Client ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
   if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
 
+  if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
+  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? existing?.store ?? 'keychain';
+  const secrets = f.secretStore(storeKind);
+  const addingCertOnly = Boolean(existing && (opts.cert || opts.p12 || opts.ca) && !opts.clientId);
+
   let secret = opts.clientSecret;
   if (secret) {
     // given in code
@@ -117,13 +135,21 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     secret = (await readAll(f.io.stdin)).trim();
     if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
   } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
-  else if (interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
+  // Attaching a certificate to a profile keeps its stored secret.
+  else if (addingCertOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
+  if (!secret && interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
   if (!secret) {
     throw new UsageError('No client secret', 'Pipe it to --client-secret-stdin, set CITI_CLIENT_SECRET, or run on a terminal to be asked.');
   }
 
   const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : existing?.redirectUri;
-  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? existing?.store ?? 'keychain';
+  const tls = tlsSettingsFrom(opts, existing?.tls);
+  const p12Passphrase = tls?.p12
+    ? await f.p12Passphrase(tls.p12, {
+        ...(await stdinPassphrase(f.io, opts.p12PassphraseStdin)),
+        stored: () => secrets.get(accounts.p12Passphrase(name)),
+      })
+    : undefined;
   const profile: Profile = {
     ...existing,
     baseUrl,
@@ -133,6 +159,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     clientId,
     ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
     ...(redirectUri ? { redirectUri } : {}),
+    ...(tls ? { tls } : {}),
   };
   if (storeKind === 'keychain') delete profile.store;
 
@@ -147,32 +174,34 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     store: storeKind,
     storeIsDefault: false,
     fromEnv: false,
+    ...(tls ? { tls } : {}),
   };
-  const secrets = f.secretStore(storeKind);
 
   // Verify before saving anything, so a wrong secret never replaces a good one.
   let verified = false;
   let token: ReturnType<typeof toRecord> | undefined;
   if (opts.verify !== false) {
-    const res = await f.http(resolved).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
+    const res = await f.http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
     token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
     verified = true;
   }
   const tokens = new TokenStore(secrets, name, lockDir(env));
   await secrets.set(accounts.clientSecret(name), secret);
+  if (p12Passphrase !== undefined) await secrets.set(accounts.p12Passphrase(name), p12Passphrase);
   // Tokens of the old credentials are no use with new ones.
   if (existing && existing.clientId !== clientId) await tokens.clear();
   if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
   await f.config.saveProfile(name, profile, !existing);
 
   if (opts.json) {
-    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified });
+    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}) });
     return;
   }
   const s = await style(f.io.color);
   const where = secrets.location;
   f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
   f.info(`  secret kept in the ${where}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
+  if (tls?.cert || tls?.p12) f.info(`  mutual TLS with ${tls.p12 ?? tls.cert} on every request`);
   if (!isLoopbackHost(new URL(baseUrl).hostname) && storeKind === 'file') f.info(s.yellow('  note: the secret is in a plaintext file'));
 }
 
@@ -197,6 +226,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): 
   const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(f.io.env.CITI_STORE, 'CITI_STORE') ?? existing.store ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const hadSecret = await secrets.delete(accounts.clientSecret(name));
+  await secrets.delete(accounts.p12Passphrase(name));
   const hadTokens = await new TokenStore(secrets, name, lockDir(f.io.env)).clear();
   if (opts.forgetProfile) await f.config.removeProfile(name);
   const s = await style(f.io.color);

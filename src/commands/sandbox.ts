@@ -1,4 +1,5 @@
 /** `citi sandbox start`: the local emulator of Citi's sandbox, on loopback. */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
@@ -6,9 +7,10 @@ import type { Factory } from '../factory.js';
 import type { SandboxOptions } from '../sandbox/server.js';
 import { style } from '../ui/style.js';
 import { parseDuration } from '../util/duration.js';
+import { prepareSandboxTls, runSandboxCerts, type SandboxCertsOptions, type SandboxTlsFlags } from './sandbox-tls.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
-export interface SandboxStartOptions {
+export interface SandboxStartOptions extends SandboxTlsFlags {
   port?: string;
   host?: string;
   clientId?: string;
@@ -36,17 +38,31 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
-    .option('--json', 'print one JSON line {url, clientId, clientSecret} on stdout once ready')
+    .option('--tls', 'serve HTTPS (certificates generated into a temporary folder unless --certs)')
+    .option('--certs <dir>', 'serve HTTPS with the server certificate of DIR (from `citi sandbox certs`); implies --tls')
+    .option('--client-ca <file>', 'require on every call a client certificate signed by this CA (mutual TLS); implies --tls')
+    .option('--json', 'print one JSON line {url, clientId, clientSecret[, caFile, certsDir]} on stdout once ready')
     .option('--quiet', 'no request log')
     .addHelpText(
       'after',
       examples(
         'citi sandbox start --port 8080',
         'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
+        'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
       ),
     )
     .action(async (opts: SandboxStartOptions, cmd: Command) => runSandboxStart(factoryFor(cmd, env), opts));
+  sandbox
+    .command('certs')
+    .description('Write test certificates for the PSD2 path: a CA, a server certificate for loopback, a QWAC-like client certificate (PEM and PKCS#12)')
+    .option('--out <dir>', 'folder to write into (created 0700; private keys are written 0600)')
+    .option('--org-id <id>', 'organizationIdentifier of the client certificate, ETSI form (default PSDGB-FCA-123456)')
+    .option('--p12-passphrase-stdin', 'read the client.p12 passphrase from stdin (else CITI_P12_PASSPHRASE, else the test default "citi-sandbox")')
+    .option('--force', 'replace a set already in the folder')
+    .option('--json', 'print {dir, organizationIdentifier, files} as JSON')
+    .addHelpText('after', examples('citi sandbox certs --out ./certs', 'citi sandbox certs --out ./certs --org-id PSDDE-BAFIN-987654 --json'))
+    .action(async (opts: SandboxCertsOptions, cmd: Command) => runSandboxCerts(factoryFor(cmd, env), opts));
 }
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
@@ -87,21 +103,28 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
   const options = sandboxOptionsFrom(opts);
   const { startSandbox } = await import('../sandbox/server.js');
   const log = opts.quiet ? undefined : (line: string) => f.io.stderr.write(`[sandbox] ${line}\n`);
+  const tls = await prepareSandboxTls(opts);
   let sandbox;
   try {
-    sandbox = await startSandbox({ ...options, ...(log ? { log } : {}) });
+    sandbox = await startSandbox({ ...options, ...(log ? { log } : {}), ...(tls ? { tls: tls.options } : {}) });
   } catch (err) {
+    await tls?.cleanup();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`Port ${options.port} is already in use`, 'Choose another with --port, or leave it out for a free one.');
     }
     throw err;
   }
   if (opts.json) {
-    f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret }) + '\n');
+    const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
+    f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
   }
   const s = await style(f.io.color);
   f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
   f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
+  if (tls) {
+    f.info(`  HTTPS: trust ${tls.caFile} (--ca); client certificates ${tls.options.requireClientCert ? 'required on every call' : 'checked when presented'}`);
+    f.info(`  register a PSD2 client: citi client register --profile psd2 --base-url ${sandbox.url} --cert ${path.join(tls.certsDir, 'client.pem')} --key ${path.join(tls.certsDir, 'client-key.pem')} --ca ${tls.caFile}`);
+  }
   f.info(`  try: CITI_CLIENT_SECRET=${sandbox.clientSecret} citi login --profile local --base-url ${sandbox.url} --client-id ${sandbox.clientId}`);
   f.info(`  stop with Ctrl-C`);
   await new Promise<void>((resolve) => {
@@ -109,7 +132,7 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
       f.info(`${signal}: stopping the emulator`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      void sandbox.close().then(resolve);
+      void sandbox.close().then(() => tls?.cleanup()).then(resolve);
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');

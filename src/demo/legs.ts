@@ -2,5 +2,6 @@
 import type { DemoLeg } from './runner.js';
 import { twoLeggedLeg } from './two-legged.js';
 import { cardsLeg } from './cards.js';
+import { psd2Leg } from './psd2.js';
 
-export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, cardsLeg];
+export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, cardsLeg, psd2Leg];

@@ -3,7 +3,8 @@
  * TLS settings, and --verbose traces with secrets redacted. got is imported on first use.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../errors.js';
+import { ApiError, AuthError, type CliError } from '../errors.js';
+import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
 import { redactBody, redactHeaders, redactUrl } from './redact.js';
 
 export interface TlsClientOptions {
@@ -20,7 +21,8 @@ export interface HttpClientOptions {
   /** Trace lines go here when set (stderr under --verbose). */
   trace?: (line: string) => void;
   timeoutMs?: number;
-  tls?: TlsClientOptions;
+  /** TLS material, or a loader called on the first request (files read, passphrase asked, only when needed). */
+  tls?: TlsClientOptions | (() => Promise<TlsClientOptions>);
 }
 
 export interface HttpRequest {
@@ -51,6 +53,7 @@ type Got = typeof import('got').default;
 
 export class HttpClient {
   private got?: Promise<Got>;
+  private tls?: Promise<TlsClientOptions | undefined>;
 
   constructor(readonly options: HttpClientOptions) {}
 
@@ -79,7 +82,12 @@ export class HttpClient {
     }
     const method = req.method.toUpperCase();
     const trace = this.options.trace;
-    const tls = this.options.tls;
+    const tlsOption = this.options.tls;
+    this.tls ??= Promise.resolve(typeof tlsOption === 'function' ? tlsOption() : tlsOption);
+    const tls = await this.tls.catch((err: unknown) => {
+      this.tls = undefined; // a failed load (say, a wrong passphrase) may be retried
+      throw err;
+    });
     const started = performance.now();
     try {
       const res = await got(url, {
@@ -125,15 +133,20 @@ export class HttpClient {
           : {},
       });
       const text = res.body;
+      const parsed = parseMaybeJson(text, res.headers['content-type']);
+      // A refused client certificate is a transport problem whatever the call: say so once, here.
+      const certRefused = clientCertResponseError(res.statusCode, parsed, url.origin);
+      if (certRefused) throw certRefused;
       return {
         status: res.statusCode,
         headers: res.headers,
-        body: parseMaybeJson(text, res.headers['content-type']),
+        body: parsed,
         text,
         url: res.url,
         durationMs: performance.now() - started,
       };
     } catch (err) {
+      if (err instanceof AuthError) throw err;
       throw transportError(err, url);
     }
   }
@@ -158,10 +171,12 @@ function parseMaybeJson(text: string, contentType: string | undefined): unknown 
 }
 
 /** Turns a network or TLS failure into one clear line that names the fix. */
-export function transportError(err: unknown, url: URL): ApiError {
+export function transportError(err: unknown, url: URL): CliError {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e.code === 'ERR_GOT_REQUEST_ERROR' || !e.code ? (e.cause?.code ?? e.code) : e.code;
   const where = url.origin;
+  const certProblem = code?.startsWith('ERR_SSL_') ? clientCertProblem(code) : undefined;
+  if (certProblem) return clientCertError(certProblem, where, code);
   switch (code) {
     case 'ECONNREFUSED':
       return new ApiError(`Cannot connect to ${where}: connection refused`, 'Is the server running? For the local emulator run `citi sandbox start`, or check --base-url.');
@@ -177,7 +192,10 @@ export function transportError(err: unknown, url: URL): ApiError {
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-      return new ApiError(`The server certificate of ${where} is not trusted (${code})`, 'Give its CA with --ca FILE or NODE_EXTRA_CA_CERTS.');
+      return new ApiError(
+        `The server certificate of ${where} is not trusted (${code})`,
+        'Give its CA: `citi login --ca FILE` for a profile, --ca FILE for `citi client register`, or NODE_EXTRA_CA_CERTS=FILE.',
+      );
     case 'CERT_HAS_EXPIRED':
       return new ApiError(`The server certificate of ${where} has expired`);
     case 'ERR_TLS_CERT_ALTNAME_INVALID':

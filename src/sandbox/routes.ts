@@ -6,6 +6,7 @@ import { onboardingRoutes } from './api-onboarding.js';
 import { rewardsRoutes } from './api-rewards.js';
 import { cardAuthRoutes } from './oauth-card.js';
 import { creditCardRoutes } from './api-credit-cards.js';
+import { psd2RegistrationRoutes } from './psd2-registration.js';
 
 export function allRoutes(state: SandboxState): Route[] {
   return [
@@ -14,5 +15,6 @@ export function allRoutes(state: SandboxState): Route[] {
     ...rewardsRoutes(state),
     ...cardAuthRoutes(state),
     ...creditCardRoutes(state),
+    ...psd2RegistrationRoutes(state),
   ];
 }

@@ -1,10 +1,12 @@
 /** The emulator's HTTP server: parses requests, routes them, answers with Citi's shapes, logs. */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
 import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
+import { requirePeer, verifiedPeer } from './mtls.js';
 import { allRoutes } from './routes.js';
 import { DEFAULT_TTLS, SandboxState, type SandboxTtls } from './state.js';
 
@@ -25,6 +27,17 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Clock, for tests. */
   now?: () => number;
+  /** Serve HTTPS instead of plain HTTP (PEM text). */
+  tls?: SandboxTlsOptions;
+}
+
+export interface SandboxTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** CA that client certificates must be signed by; presented certificates are always checked. */
+  clientCa?: string | Buffer;
+  /** Refuse every call that does not present a valid client certificate (HTTP 401). */
+  requireClientCert?: boolean;
 }
 
 export interface RunningSandbox {
@@ -46,9 +59,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const log = options.log;
   if (log) state.log = log;
 
-  const server = http.createServer((req, res) => {
+  const tls = options.tls;
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
-    handle(req, routes)
+    handle(req, routes, tls)
       .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
       .then((reply) => {
         send(res, reply);
@@ -58,9 +72,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           log(`${req.method} ${path}${q} ${reply.status} ${(performance.now() - started).toFixed(1)}ms`);
         }
       });
-  });
+  };
+  // Client certificates are asked for but judged per request (see mtls.ts).
+  const server = tls
+    ? https.createServer(
+        { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: false, ...(tls.clientCa ? { ca: tls.clientCa } : {}) },
+        onRequest,
+      )
+    : http.createServer(onRequest);
   const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -76,7 +97,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${hostInUrl}:${port}${SANDBOX_BASE_PATH}`,
+    url: `${tls ? 'https' : 'http'}://${hostInUrl}:${port}${SANDBOX_BASE_PATH}`,
     port,
     clientId,
     clientSecret,
@@ -91,9 +112,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-async function handle(req: http.IncomingMessage, routes: Route[]): Promise<SandboxReply> {
+async function handle(req: http.IncomingMessage, routes: Route[], tls: SandboxTlsOptions | undefined): Promise<SandboxReply> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const rawBody = await readBody(req);
+  if (tls?.requireClientCert) requirePeer(req, 'This server requires mutual TLS');
+  else if (tls) verifiedPeer(req);
   if (!url.pathname.startsWith(SANDBOX_BASE_PATH + '/')) throw citiError('resourceNotFound', `Paths start with ${SANDBOX_BASE_PATH}`);
   const path = url.pathname.slice(SANDBOX_BASE_PATH.length);
   const fault = req.headers['sandbox-fault'];

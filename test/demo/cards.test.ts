@@ -8,7 +8,9 @@ describe('citi demo: card authorization leg', () => {
     const res = await runCli(['demo'], { env: testEnv(home) });
     expect(res.stderr).toContain('All steps passed');
     expect(res.code).toBe(0);
-    const leg = res.stderr.slice(res.stderr.indexOf('Card authorization: enroll with an OTP'));
+    // This leg's lines: from its title to the blank line before the next leg.
+    const from = res.stderr.slice(res.stderr.indexOf('Card authorization: enroll with an OTP'));
+    const leg = from.slice(0, from.indexOf('\n\n') < 0 ? undefined : from.indexOf('\n\n'));
     const steps = [...leg.matchAll(/^✓ +\d+ ms {2}(.*)$/gm)].map((m) => m[1]);
     expect(steps).toEqual([
       'citi card enroll --last4 8653 --phone 6590020056 (OTP read from the emulator) — card CARD-8653-0001 (XXXX-XXXX-XXXX-8653), scope epp_booking',

@@ -15,6 +15,9 @@ export interface SandboxProcess {
   url: string;
   clientId: string;
   clientSecret: string;
+  /** With --tls: the CA to trust, and the folder of the certificate set. */
+  caFile?: string;
+  certsDir?: string;
   child: ChildProcess;
   /** Everything the emulator logged so far. */
   log(): string;
@@ -38,6 +41,6 @@ export async function sandboxProcess(args: string[] = [], env: NodeJS.ProcessEnv
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`sandbox exited (${code}) before it was ready:\n${log}`)));
   });
-  const info = JSON.parse(first) as { url: string; clientId: string; clientSecret: string };
+  const info = JSON.parse(first) as { url: string; clientId: string; clientSecret: string; caFile?: string; certsDir?: string };
   return { ...info, child, log: () => log };
 }
