@@ -10,6 +10,8 @@ import { register as registerToken } from './commands/token.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerRevoke } from './commands/revoke.js';
+import { register as registerStatus } from './commands/status.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -48,6 +50,8 @@ export function buildProgram(env: CommandEnv): Command {
   registerCall(program, env);
   registerSandbox(program, env);
   registerDemo(program, env);
+  registerRevoke(program, env);
+  registerStatus(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -31,7 +31,7 @@ export function register(program: Command, env: CommandEnv): void {
     .command('call')
     .description("Make an authenticated call to a Citi API, with Citi's headers, and show the answer")
     .argument('[method]', `HTTP method (${METHODS.join(', ')}); GET by default, POST with --data`)
-    .argument('<path>', 'API path under the base URL, e.g. /v1/apac/onboarding/products')
+    .argument('[path]', 'API path under the base URL, e.g. /v1/apac/onboarding/products')
     .option('-d, --data <json>', 'request body: JSON text, @file, or @- for stdin')
     .option('-H, --header <key:value>', 'extra header (repeatable)', collect)
     .option('-q, --query <key=value>', 'query parameter (repeatable)', collect)

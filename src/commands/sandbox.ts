@@ -17,6 +17,7 @@ export interface SandboxStartOptions {
   refreshTtl?: string;
   codeTtl?: string;
   redirectUri?: string[];
+  autoConsent?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,6 +35,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
+    .option('--auto-consent', 'three-legged sign-ins skip the pages: consent is given at once as SandboxUser1 (for runs with no browser)')
     .option('--json', 'print one JSON line {url, clientId, clientSecret} on stdout once ready')
     .option('--quiet', 'no request log')
     .addHelpText(
@@ -41,6 +43,7 @@ export function register(program: Command, env: CommandEnv): void {
       examples(
         'citi sandbox start --port 8080',
         'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
+        'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
         'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
       ),
     )
@@ -76,6 +79,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(opts.clientId ? { clientId: opts.clientId } : {}),
     ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
     ...(opts.redirectUri?.length ? { redirectUris: opts.redirectUri } : {}),
+    ...(opts.autoConsent ? { autoConsent: true } : {}),
     ttls,
   };
 }

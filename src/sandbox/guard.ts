@@ -14,7 +14,7 @@ export function requireBearer(
   const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
   if (!match?.[1]) throw citiError('unAuthorized');
   const { token, reason } = state.liveToken(match[1], 'access');
-  if (!token) {
+  if (!token || reason) {
     const why = reason === 'expired' ? 'The access token has expired' : reason === 'revoked' ? 'The access token has been revoked' : undefined;
     throw citiError('unAuthorized', why);
   }

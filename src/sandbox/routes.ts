@@ -4,7 +4,9 @@ import type { SandboxState } from './state.js';
 import { clientCredentialsRoutes } from './oauth-client-credentials.js';
 import { onboardingRoutes } from './api-onboarding.js';
 import { rewardsRoutes } from './api-rewards.js';
+import { authorizationCodeRoutes } from './oauth-authorization-code.js';
+import { threeLeggedApiRoutes } from './api-three-legged.js';
 
 export function allRoutes(state: SandboxState): Route[] {
-  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state)];
+  return [...clientCredentialsRoutes(state), ...onboardingRoutes(state), ...rewardsRoutes(state), ...authorizationCodeRoutes(state), ...threeLeggedApiRoutes(state)];
 }

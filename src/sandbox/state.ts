@@ -50,6 +50,8 @@ export class SandboxState {
   readonly clients = new Map<string, SandboxClient>();
   readonly tokens = new Map<string, IssuedToken>();
   readonly seed: Seed = createSeed();
+  /** `--auto-consent`: the authorize endpoint signs in the first sandbox user and consents at once. */
+  autoConsent = false;
 
   constructor(
     readonly ttls: SandboxTtls,

@@ -1,0 +1,54 @@
+/** `citi revoke`: revoke the profile's tokens at the server (with token_type_hint), then forget them. */
+import type { Command } from 'commander';
+import type { TokenKind } from '../citi/catalogue.js';
+import type { Factory } from '../factory.js';
+import { printJson } from '../ui/output.js';
+import { style } from '../ui/style.js';
+import { examples, factoryFor, type CommandEnv } from './shared.js';
+
+export interface RevokeOptions {
+  twoLegged?: boolean;
+  threeLegged?: boolean;
+  all?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  program
+    .command('revoke')
+    .description("Revoke the profile's tokens at the server, then forget them (all of them unless a kind is given)")
+    .option('--two-legged', 'the two-legged tokens')
+    .option('--three-legged', 'the three-legged (customer) tokens; the server revokes each access/refresh pair')
+    .option('--all', 'every token of the profile (the default)')
+    .option('--json', 'print what was revoked as JSON')
+    .addHelpText(
+      'after',
+      examples('citi revoke --three-legged', 'citi revoke --all --json', 'citi revoke --profile qa --two-legged'),
+    )
+    .action(async (opts: RevokeOptions, cmd: Command) => runRevoke(factoryFor(cmd, env), opts));
+}
+
+export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> {
+  const { revokeStored } = await import('../auth/revoke.js');
+  const ctx = await f.authContext();
+  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const] : [])];
+  const all = opts.all || kinds.length === 0;
+  // What to revoke: every stored token of the chosen kinds.
+  const targets = Object.entries(await ctx.tokens.all()).filter(([, r]) => all || kinds.includes(r.kind));
+  const results = [];
+  for (const [key, record] of targets) results.push(await revokeStored(ctx, key, record));
+
+  if (opts.json) {
+    await printJson(f.io, { profile: ctx.profile.name, revoked: results.map(({ key: _k, ...r }) => r) });
+    return;
+  }
+  const s = await style(f.io.color);
+  if (!results.length) {
+    f.info(`Nothing to revoke: no ${all ? '' : kinds.join(' or ') + ' '}tokens are stored for profile ${ctx.profile.name}`);
+    return;
+  }
+  for (const r of results) {
+    const what = `${r.kind} token (${r.scope})`;
+    f.info(r.atServer ? `${s.green('✓')} Revoked ${what} at the server and forgot it` : `${s.yellow('•')} Forgot ${what}: ${r.note ?? ''}`);
+  }
+}
