@@ -163,7 +163,7 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
   const timer = setTimeout(() => {
     finish(
       new AuthError(
-        `No sign-in came back to ${redirectUri} within ${formatDuration(opts.timeoutMs)}`,
+        `No sign-in came back to ${redirectUri} within ${waitText(opts.timeoutMs)}`,
         'Finish signing in sooner or allow more time with --timeout (e.g. --timeout 5m); if the browser cannot reach this machine, use --manual.',
       ),
     );
@@ -208,4 +208,9 @@ function page(title: string, message: string, ok: boolean): string {
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{color:${colour};font-size:1.4em}</style>
 </head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>
 `;
+}
+
+/** A wait as people say it; formatDuration rounds below a second to 0s. */
+export function waitText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : formatDuration(ms);
 }
