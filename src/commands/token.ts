@@ -1,11 +1,11 @@
 /** `citi token`: print an access token, reused from the store until shortly before it expires. */
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { twoLeggedToken, type TokenSource } from '../auth/client-credentials.js';
 import type { ThreeLeggedSource } from '../auth/authorization-code.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { createInterface } from 'node:readline';
 import { canPrompt } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
@@ -121,7 +121,8 @@ function pastedLine(f: Factory): { read: () => Promise<string>; close: () => voi
       }),
     close: () => {
       lines?.close();
-      f.io.stdin.pause();
+      // Done with stdin: an open pipe would keep the process alive.
+      f.io.stdin.destroy();
     },
   };
 }
