@@ -14,15 +14,15 @@ export interface Setup {
 }
 
 /** An emulator (with these flags), a private config folder, and a profile logged in with `--store file`. */
-export async function setup(sandboxArgs: string[] = [], loginArgs: string[] = []): Promise<Setup> {
+export async function setup(sandboxArgs: string[] = [], loginArgs: string[] = [], opts: { store?: 'file' | 'keychain'; profile?: string } = {}): Promise<Setup> {
   const home = await tempConfigHome();
-  const env = testEnv(home);
+  const env = testEnv(home, opts.profile ? { CITI_PROFILE: opts.profile } : {});
   // No display here: the "cannot open a browser" path is the one under test.
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
   const sb = await sandboxProcess(sandboxArgs, env);
   const cli = (args: string[], opts: { stdin?: string; timeoutMs?: number } = {}) => spawnCli(args, { env, ...opts });
-  const login = await cli(['--store', 'file', 'login', '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin', ...loginArgs], {
+  const login = await cli(['--store', opts.store ?? 'file', 'login', '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin', ...loginArgs], {
     stdin: sb.clientSecret,
   });
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
