@@ -1,5 +1,6 @@
 /** The demo's legs, in order; each later flow adds its own. */
 import type { DemoLeg } from './runner.js';
 import { twoLeggedLeg } from './two-legged.js';
+import { threeLeggedLeg } from './three-legged.js';
 
-export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg];
+export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, threeLeggedLeg];
