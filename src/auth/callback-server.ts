@@ -68,7 +68,6 @@ export function oauthRedirectError(error: string, description: string | null): A
 
 /** Text from a URL, safe to print on a terminal: no control characters, bounded length. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
   return clean.length > 200 ? clean.slice(0, 200) + '…' : clean;
 }
