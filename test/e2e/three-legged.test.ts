@@ -1,6 +1,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { KeychainStore } from '../../src/store/keychain-store.js';
+import type { TokenMap } from '../../src/store/tokens.js';
 import { onCleanup } from '../helpers/cli.js';
+import { requireSecretService } from '../helpers/keychain.js';
 import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from './three-legged-helpers.js';
 
 const REFRESH_LINE = 'POST /gcb/api/authCode/oauth2/refresh 200';
@@ -244,5 +248,34 @@ describe('refresh, concurrency, revoke and status', () => {
       expect(trace).not.toContain(secret);
     }
     expect(call.stdout).not.toContain(second.accessToken);
+  });
+});
+
+const keychain = await requireSecretService();
+
+describe.skipIf(!keychain)('refresh across processes with the real keychain (Secret Service)', () => {
+  it('four `citi call` processes started at once after expiry all succeed; one refresh; the rotated pair is in the keychain', async () => {
+    const profile = `kc-${randomUUID().slice(0, 8)}`;
+    const { env, cli, sb } = await setup(['--auto-consent', '--access-ttl', '2s'], [], { store: 'keychain', profile });
+    onCleanup(async () => void (await cli(['logout'])));
+    const stored = async () => Object.values(JSON.parse((await new KeychainStore(5000).get(`${profile}/tokens`)) ?? '{}') as TokenMap).find((t) => t.kind === 'three-legged')!;
+    const run = startCli(['token', '--three-legged', '--no-browser'], env);
+    const [, url] = await run.waitForStderr(AUTHORIZE_URL);
+    await followAuthorize(url!);
+    expect((await run.done).code).toBe(0);
+    const before = await stored();
+    expect(before.refreshToken).toMatch(/^RRIk/);
+    await sleep(2100);
+    const results = await Promise.all(
+      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards', '/v1/accounts/SAV10011248'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
+    );
+    for (const r of results) {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    expect(count(sb.log(), REFRESH_LINE)).toBe(1);
+    const after = await stored();
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe(before.accessToken);
   });
 });
