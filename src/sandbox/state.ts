@@ -1,5 +1,6 @@
 /** Everything the emulator remembers: clients, issued tokens, and the seeded bank data. */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '../util/constant-time.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { createSeed, type Seed } from './seed.js';
 
@@ -110,8 +111,5 @@ export function newTokenValue(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
+/** Constant-time comparison; one implementation for the client and the emulator. */
+export const safeEqual = constantTimeEqual;
