@@ -13,6 +13,7 @@ import { register as registerDemo } from './commands/demo.js';
 import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';
+import { register as registerStatus } from './commands/status.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -54,6 +55,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerCard(program, env);
   registerRevoke(program, env);
   registerClient(program, env);
+  registerStatus(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

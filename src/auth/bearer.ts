@@ -3,6 +3,7 @@ import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
 import { UsageError } from '../errors.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { cardToken } from './card.js';
+import { defaultThreeLeggedScopes, threeLeggedToken } from './authorization-code.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
 
@@ -21,6 +22,13 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
       return (await twoLeggedToken(ctx, { force: Boolean(req.force) })).record;
     case 'card':
       return cardToken(ctx, req.cardId, { force: Boolean(req.force) });
+    case 'three-legged': {
+      // A new sign-in asks for the profile's scopes plus this API's, so one consent serves many calls.
+      const scope = req.api?.kind === 'three-legged' ? req.api.scope : defaultThreeLeggedScopes(ctx.profile);
+      const signInScope = `${defaultThreeLeggedScopes(ctx.profile)} ${scope}`;
+      const login = ctx.openBrowser ? { openBrowser: (url: string) => ctx.openBrowser!(url) } : {};
+      return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login })).record;
+    }
     default:
       throw new UsageError(`${req.kind} tokens are not supported yet`);
   }

@@ -238,11 +238,16 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
 }
 
 /** Revokes the card's token pair at the server (revoking one revokes both), then forgets it. */
-export async function revokeCard(ctx: AuthContext, cardId: string): Promise<void> {
-  const record = await cardRecord(ctx, cardId);
+/** Revokes a card's token pair at the server: the refresh token when there is one (the pair goes together). */
+export async function revokeCardAtServer(ctx: AuthContext, record: TokenRecord): Promise<void> {
   const [token, hint] = record.refreshToken ? [record.refreshToken, 'refresh_token'] : [record.accessToken, 'access_token'];
   const c = whereOf(ctx, record);
   const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), { token, token_type_hint: hint }));
   if (res.status !== 200) throw oauthFailure(res, 'Card token revocation');
+}
+
+/** Revokes an enrolled card's tokens at the server, then forgets them. */
+export async function revokeCard(ctx: AuthContext, cardId: string): Promise<void> {
+  await revokeCardAtServer(ctx, await cardRecord(ctx, cardId));
   await ctx.tokens.remove(tokenKey('card', cardId));
 }

@@ -12,4 +12,6 @@ export interface AuthContext {
   now(): number;
   /** A message for the person at the terminal (stderr). */
   info(message: string): void;
+  /** Opens a URL in the user's browser; throws with the reason when none can be opened. */
+  openBrowser?(url: string): Promise<void>;
 }

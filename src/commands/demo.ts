@@ -24,7 +24,7 @@ export async function runDemo(outer: Factory): Promise<void> {
   ]);
   const s = await style(outer.io.color);
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'citi-demo-'));
-  const sandbox = await startSandbox({});
+  const sandbox = await startSandbox({ autoConsent: true });
   const started = performance.now();
   try {
     // A private config folder and a memory store: the demo leaves nothing behind.

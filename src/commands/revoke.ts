@@ -1,27 +1,67 @@
-/** `citi revoke`: revoke tokens at the server and forget them here. */
+/** `citi revoke`: revoke the profile's tokens at the server (with token_type_hint), then forget them. */
 import type { Command } from 'commander';
-import { revokeCard } from '../auth/card.js';
-import { UsageError } from '../errors.js';
+import type { TokenKind } from '../citi/catalogue.js';
 import type { Factory } from '../factory.js';
+import { UsageError } from '../errors.js';
+import { tokenKey } from '../store/tokens.js';
+import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
-import { examples, factoryFor, type CommandEnv } from './shared.js';
+import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface RevokeOptions {
-  card?: string;
+  twoLegged?: boolean;
+  threeLegged?: boolean;
+  all?: boolean;
+  /** Card IDs whose card tokens to revoke (repeatable). */
+  card?: string[];
+  json?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
   program
     .command('revoke')
-    .description('Revoke tokens at the server (access and refresh token together) and forget them')
-    .option('--card <cardId>', 'the card token of this enrolled card')
-    .addHelpText('after', examples('citi revoke --card CARD-8653-0001'))
+    .description("Revoke the profile's tokens at the server, then forget them (all of them unless a kind is given)")
+    .option('--two-legged', 'the two-legged tokens')
+    .option('--three-legged', 'the three-legged (customer) tokens; the server revokes each access/refresh pair')
+    .option('--card <cardId>', 'the card token of this enrolled card (repeatable)', collect)
+    .option('--all', 'every token of the profile (the default)')
+    .option('--json', 'print what was revoked as JSON')
+    .addHelpText(
+      'after',
+      examples('citi revoke --three-legged', 'citi revoke --card CARD-8653-0001', 'citi revoke --all --json', 'citi revoke --profile qa --two-legged'),
+    )
     .action(async (opts: RevokeOptions, cmd: Command) => runRevoke(factoryFor(cmd, env), opts));
 }
 
 export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> {
-  if (!opts.card) throw new UsageError('Say which tokens to revoke', 'Give --card CARD_ID (see `citi card list`).');
-  await revokeCard(await f.authContext(), opts.card);
+  const { revokeStored } = await import('../auth/revoke.js');
+  const ctx = await f.authContext();
+  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const] : [])];
+  const cards = new Set(opts.card ?? []);
+  const all = opts.all || (kinds.length === 0 && cards.size === 0);
+  const stored = await ctx.tokens.all();
+  for (const id of cards) {
+    if (!stored[tokenKey('card', id)]) {
+      const known = Object.values(stored).flatMap((r) => (r.kind === 'card' && r.cardId ? [r.cardId] : []));
+      throw new UsageError(`No card token is stored for ${id}`, known.length ? `Enrolled cards: ${known.join(', ')}` : 'Enroll one with `citi card enroll`.');
+    }
+  }
+  // What to revoke: every stored token of the chosen kinds, and the chosen cards.
+  const targets = Object.entries(stored).filter(([, r]) => all || kinds.includes(r.kind) || (r.kind === 'card' && cards.has(r.cardId ?? '')));
+  const results = [];
+  for (const [key, record] of targets) results.push(await revokeStored(ctx, key, record));
+
+  if (opts.json) {
+    await printJson(f.io, { profile: ctx.profile.name, revoked: results.map(({ key: _k, ...r }) => r) });
+    return;
+  }
   const s = await style(f.io.color);
-  f.info(`${s.green('✓')} Card token of ${s.bold(opts.card)} revoked at the server and forgotten`);
+  if (!results.length) {
+    f.info(`Nothing to revoke: no ${all ? '' : kinds.join(' or ') + ' '}tokens are stored for profile ${ctx.profile.name}`);
+    return;
+  }
+  for (const r of results) {
+    const what = `${r.kind} token (${r.scope})`;
+    f.info(r.atServer ? `${s.green('✓')} Revoked ${what} at the server and forgot it` : `${s.yellow('•')} Forgot ${what}: ${r.note ?? ''}`);
+  }
 }

@@ -20,6 +20,7 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   codeTtl?: string;
   controlFlowTtl?: string;
   redirectUri?: string[];
+  autoConsent?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -38,6 +39,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
+    .option('--auto-consent', 'three-legged sign-ins skip the pages: consent is given at once as SandboxUser1 (for runs with no browser)')
     .option('--tls', 'serve HTTPS (certificates generated into a temporary folder unless --certs)')
     .option('--certs <dir>', 'serve HTTPS with the server certificate of DIR (from `citi sandbox certs`); implies --tls')
     .option('--client-ca <file>', 'require on every call a client certificate signed by this CA (mutual TLS); implies --tls')
@@ -49,6 +51,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --port 8080',
         'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
+        'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
         'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
       ),
     )
@@ -95,6 +98,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(opts.clientId ? { clientId: opts.clientId } : {}),
     ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
     ...(opts.redirectUri?.length ? { redirectUris: opts.redirectUri } : {}),
+    ...(opts.autoConsent ? { autoConsent: true } : {}),
     ttls,
   };
 }

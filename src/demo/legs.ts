@@ -1,7 +1,8 @@
 /** The demo's legs, in order; each later flow adds its own. */
 import type { DemoLeg } from './runner.js';
 import { twoLeggedLeg } from './two-legged.js';
+import { threeLeggedLeg } from './three-legged.js';
 import { cardsLeg } from './cards.js';
 import { psd2Leg } from './psd2.js';
 
-export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, cardsLeg, psd2Leg];
+export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, threeLeggedLeg, cardsLeg, psd2Leg];

@@ -105,6 +105,4 @@ export function header(req: SandboxRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml } from '../util/html.js';

@@ -4,6 +4,8 @@ import type { SandboxState } from './state.js';
 import { clientCredentialsRoutes } from './oauth-client-credentials.js';
 import { onboardingRoutes } from './api-onboarding.js';
 import { rewardsRoutes } from './api-rewards.js';
+import { authorizationCodeRoutes } from './oauth-authorization-code.js';
+import { threeLeggedApiRoutes } from './api-three-legged.js';
 import { cardAuthRoutes } from './oauth-card.js';
 import { creditCardRoutes } from './api-credit-cards.js';
 import { psd2RegistrationRoutes } from './psd2-registration.js';
@@ -13,6 +15,8 @@ export function allRoutes(state: SandboxState): Route[] {
     ...clientCredentialsRoutes(state),
     ...onboardingRoutes(state),
     ...rewardsRoutes(state),
+    ...authorizationCodeRoutes(state),
+    ...threeLeggedApiRoutes(state),
     ...cardAuthRoutes(state),
     ...creditCardRoutes(state),
     ...psd2RegistrationRoutes(state),

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   ttls?: Partial<SandboxTtls>;
   /** Receives one line per request, secrets redacted. */
   log?: (line: string) => void;
+  /** Skip the sign-in and consent pages: the authorize endpoint redirects at once as SandboxUser1. */
+  autoConsent?: boolean;
   /** Clock, for tests. */
   now?: () => number;
   /** Serve HTTPS instead of plain HTTP (PEM text). */
@@ -55,6 +57,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
   state.addClient({ clientId, clientSecret, redirectUris: options.redirectUris ?? [] });
+  state.autoConsent = Boolean(options.autoConsent);
   const routes = allRoutes(state);
   const log = options.log;
   if (log) state.log = log;

@@ -1,5 +1,6 @@
 /** Everything the emulator remembers: clients, issued tokens, and the seeded bank data. */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { constantTimeEqual } from '../util/constant-time.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { createSeed, type Seed } from './seed.js';
 
@@ -52,6 +53,8 @@ export class SandboxState {
   readonly seed: Seed = createSeed();
   /** The emulator's log (the request log's sink); e.g. where a "sent" OTP shows up. */
   log: (line: string) => void = () => {};
+  /** `--auto-consent`: the authorize endpoint signs in the first sandbox user and consents at once. */
+  autoConsent = false;
 
   constructor(
     readonly ttls: SandboxTtls,
@@ -110,8 +113,5 @@ export function newTokenValue(prefix: string): string {
   return prefix + randomBytes(32).toString('base64url');
 }
 
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
+/** Constant-time comparison; one implementation for the client and the emulator. */
+export const safeEqual = constantTimeEqual;

@@ -122,7 +122,10 @@ describe.skipIf(!available)('citi card (built binary, emulator process, real key
 
     const revoke = await r.citi(['revoke', '--card', 'CARD-8653-0001']);
     expect(revoke).toMatchObject({ code: 0, stdout: '' });
-    expect(revoke.stderr).toContain('✓ Card token of CARD-8653-0001 revoked at the server and forgotten');
+    expect(revoke.stderr).toContain('✓ Revoked card token (CARD-8653-0001) at the server and forgot it');
+    const unknown = await r.citi(['revoke', '--card', 'CARD-NOPE']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error: No card token is stored for CARD-NOPE');
     expect(r.sb.log()).toMatch(/POST \/gcb\/api\/cardAuth\/oauth2\/revoke 200/);
     expect(await r.stored()).toEqual({});
     const after = await r.citi(['call', '--card', 'CARD-8653-0001', 'GET', EPP]);

@@ -1,0 +1,260 @@
+/**
+ * Three-legged tokens: the authorization code grant with PKCE (S256) and state, the code exchange,
+ * refresh with rotation (serialised across processes by the token store's lock), and revoke.
+ * Each protocol step is a small function: build the request, validate the answer.
+ */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { API_CATALOGUE, normaliseScopes } from '../citi/catalogue.js';
+import { s256Challenge } from '../citi/pkce.js';
+import type { ResolvedProfile } from '../config/profiles.js';
+import { AuthError, UsageError } from '../errors.js';
+import type { HttpResponse } from '../http/client.js';
+import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
+import { formatDuration } from '../util/duration.js';
+import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
+import type { AuthContext } from './context.js';
+import { buildTokenRequest, oauthFailure, requestToken, toRecord, validateTokenResponse } from './token-endpoint.js';
+
+export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
+
+export interface Pkce {
+  verifier: string;
+  challenge: string;
+  method: 'S256';
+}
+
+export function createPkce(): Pkce {
+  const verifier = randomBytes(32).toString('base64url'); // 43 characters
+  return { verifier, challenge: s256Challenge(verifier), method: 'S256' };
+}
+
+export function createState(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** The scopes a three-legged sign-in asks for when none are given: the profile's, else every three-legged API's. */
+export function defaultThreeLeggedScopes(profile: Pick<ResolvedProfile, 'scopes'>): string {
+  if (profile.scopes.length) return normaliseScopes(profile.scopes);
+  return normaliseScopes(API_CATALOGUE.filter((e) => e.kind === 'three-legged').map((e) => e.scope));
+}
+
+export interface AuthorizeParams {
+  scope: string;
+  state: string;
+  redirectUri: string;
+  codeChallenge: string;
+  locale?: string;
+}
+
+/** Citi's authorize URL, from the profile's `authorize` path. */
+export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p: AuthorizeParams): string {
+  const url = new URL(ctx.http.urlFor(ctx.profile.paths.authorize));
+  const params: Record<string, string> = {
+    response_type: 'code',
+    client_id: ctx.profile.clientId,
+    scope: p.scope,
+    countryCode: ctx.profile.country.toUpperCase(),
+    businessCode: ctx.profile.business.toUpperCase(),
+    locale: p.locale ?? 'en_US',
+    state: p.state,
+    redirect_uri: p.redirectUri,
+    code_challenge: p.codeChallenge,
+    code_challenge_method: 'S256',
+  };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): Record<string, string> {
+  return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
+}
+
+export function refreshForm(refreshToken: string): Record<string, string> {
+  return { grant_type: 'refresh_token', refresh_token: refreshToken };
+}
+
+export function revokeForm(token: string, hint: 'access_token' | 'refresh_token'): Record<string, string> {
+  return { token, token_type_hint: hint };
+}
+
+/** Exchanges a code for a token pair and stores it under its scopes. */
+export async function exchangeCode(
+  ctx: AuthContext,
+  p: { code: string; redirectUri: string; verifier: string; scope: string },
+): Promise<TokenRecord> {
+  const res = await requestToken(ctx, 'authCodeToken', authorizationCodeForm(p.code, p.redirectUri, p.verifier), 'Exchanging the authorization code');
+  const record = toRecord('three-legged', res, ctx.now(), p.scope);
+  await ctx.tokens.put(tokenKey('three-legged', record.scope), record);
+  return record;
+}
+
+/** The stored three-legged token that carries every needed scope: a fresh one first, else one that can be refreshed. */
+export function findThreeLegged(tokens: TokenMap, need: readonly string[], now: number): { key: string; record: TokenRecord } | undefined {
+  const matches = Object.entries(tokens)
+    .filter(([, r]) => r.kind === 'three-legged' && need.every((s) => r.scope.split(' ').includes(s)))
+    .map(([key, record]) => ({ key, record }));
+  return (
+    matches.find((m) => isFresh(m.record, now)) ??
+    matches.find((m) => m.record.refreshToken && (m.record.refreshExpiresAt ?? Infinity) > now) ??
+    matches[0]
+  );
+}
+
+export type RefreshOutcome = { record: TokenRecord; source: 'cache' | 'refreshed' } | { record?: undefined; reason: string };
+
+/**
+ * Refreshes the token stored under `key`, under the store's lock: of several processes that find it
+ * expired, one rotates the refresh token and the others take the pair it stored. `refused` is an
+ * access token the server turned down: a stored token other than it is taken as is when fresh.
+ */
+export async function refreshThreeLegged(ctx: AuthContext, key: string, opts: { refused?: string } = {}): Promise<RefreshOutcome> {
+  return ctx.tokens.locked(async () => {
+    const now = ctx.now();
+    const current = await ctx.tokens.get(key);
+    if (!current) return { reason: 'the stored three-legged token is gone' };
+    if (isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
+    if (!current.refreshToken) return { reason: 'the stored token has no refresh token' };
+    if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {
+      await ctx.tokens.update((t) => void delete t[key]);
+      return { reason: 'the refresh token has expired' };
+    }
+    const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRefresh', await ctx.clientSecret(), refreshForm(current.refreshToken)));
+    if (isRefusedGrant(res)) {
+      await ctx.tokens.update((t) => void delete t[key]);
+      const body = res.body as { error: string; error_description?: string };
+      return { reason: `the server refused the refresh token (${body.error}${body.error_description ? `: ${body.error_description}` : ''})` };
+    }
+    const record = toRecord('three-legged', validateTokenResponse(res, 'Refreshing the three-legged token'), now, current.scope);
+    if (!record.refreshToken) {
+      // A server that does not rotate keeps the old refresh token valid.
+      record.refreshToken = current.refreshToken;
+      if (current.refreshExpiresAt !== undefined) record.refreshExpiresAt = current.refreshExpiresAt;
+    }
+    await ctx.tokens.update((t) => void (t[key] = record));
+    return { record, source: 'refreshed' };
+  });
+}
+
+function isRefusedGrant(res: HttpResponse): boolean {
+  const error = (res.body as { error?: unknown } | undefined)?.error;
+  return res.status >= 400 && res.status < 500 && error === 'invalid_grant';
+}
+
+export interface BrowserLoginOptions {
+  /** Opens the URL in a browser; throws when none can be opened. Absent: only print the URL. */
+  openBrowser?: (url: string) => Promise<void>;
+  /** `--manual`: returns the redirect URL the user pasted; no callback server is started. */
+  pasteRedirect?: () => Promise<string>;
+  timeoutMs?: number;
+}
+
+export type ThreeLeggedSource = 'cache' | 'refreshed' | 'new';
+
+/**
+ * A three-legged token carrying `scope`: the cached one while fresh, else refreshed, else a new
+ * sign-in in the browser (saying why) asking for `signInScope` (default: `scope`).
+ * `force` skips straight to the browser; `stale` refreshes even a fresh-looking token (the server refused it).
+ */
+export async function threeLeggedToken(
+  ctx: AuthContext,
+  opts: { scope?: string; signInScope?: string; force?: boolean; stale?: boolean; login?: BrowserLoginOptions } = {},
+): Promise<{ record: TokenRecord; source: ThreeLeggedSource }> {
+  const scope = normaliseScopes(opts.scope ?? defaultThreeLeggedScopes(ctx.profile));
+  if (!scope) throw new UsageError('No scope to ask for', 'Give --scope, e.g. --scope "accounts_details_transactions customers_profiles"');
+  let why = 'a new sign-in was asked for (--force)';
+  if (!opts.force) {
+    const found = findThreeLegged(await ctx.tokens.all(), scope.split(' '), ctx.now());
+    if (!found) why = `no three-legged token with the scope "${scope}" is stored`;
+    else {
+      if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
+      const outcome = await refreshThreeLegged(ctx, found.key, opts.stale ? { refused: found.record.accessToken } : {});
+      if (outcome.record) return outcome;
+      why = outcome.reason;
+    }
+  }
+  ctx.info(`Signing in through the browser: ${why}.`);
+  const signInScope = normaliseScopes(opts.signInScope ?? scope);
+  return { record: await browserLogin(ctx, signInScope, opts.login ?? {}), source: 'new' };
+}
+
+/** The whole browser journey: callback server first, then the browser, then the code exchange. */
+export async function browserLogin(ctx: AuthContext, scope: string, opts: BrowserLoginOptions): Promise<TokenRecord> {
+  const pkce = createPkce();
+  const state = createState();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
+  if (opts.pasteRedirect) {
+    const redirectUri = ctx.profile.redirectUri ?? `http://127.0.0.1:${await freePort()}${DEFAULT_CALLBACK_PATH}`;
+    const url = buildAuthorizeUrl(ctx, { scope, state, redirectUri, codeChallenge: pkce.challenge });
+    ctx.info(`Open this URL in a browser, sign in and consent:\n\n  ${url}\n`);
+    ctx.info(`The browser then goes to ${redirectUri}?code=… (the page may fail to load): copy that whole address from the address bar.`);
+    const pasted = await withTimeout(opts.pasteRedirect(), timeoutMs, `No redirect URL was pasted within ${formatDuration(timeoutMs)}`);
+    let back: URL;
+    try {
+      back = new URL(pasted.trim());
+    } catch {
+      throw new UsageError('That is not a URL', `Paste the whole address the browser went to, starting with ${redirectUri}`);
+    }
+    const outcome = interpretCallback(back, { path: new URL(redirectUri).pathname, state });
+    if (outcome.kind === 'ignore') throw new UsageError(`The pasted URL was not accepted: ${outcome.message}`, `Paste the address from this sign-in, starting with ${redirectUri}`);
+    if (outcome.kind === 'error') throw outcome.error;
+    return exchangeCode(ctx, { code: outcome.code, redirectUri, verifier: pkce.verifier, scope });
+  }
+
+  const server = await startCallbackServer({
+    ...(ctx.profile.redirectUri ? { redirectUri: ctx.profile.redirectUri } : {}),
+    state,
+    timeoutMs,
+    onIgnored: (m) => ctx.info(`  note: ${m}`),
+  });
+  let code: string;
+  try {
+    const url = buildAuthorizeUrl(ctx, { scope, state, redirectUri: server.redirectUri, codeChallenge: pkce.challenge });
+    ctx.info(`Sign in and consent in the browser (scopes: ${scope}). The URL:\n\n  ${url}\n`);
+    if (opts.openBrowser) {
+      try {
+        await opts.openBrowser(url);
+        ctx.info('Opened your browser.');
+      } catch (err) {
+        ctx.info(`Could not open a browser (${(err as Error).message}): open the URL above in one yourself.`);
+      }
+    }
+    ctx.info(`Waiting for the redirect to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to stop)…`);
+    ({ code } = await server.result);
+  } finally {
+    await server.close();
+  }
+  return exchangeCode(ctx, { code, redirectUri: server.redirectUri, verifier: pkce.verifier, scope });
+}
+
+/** Revokes a three-legged pair at the server: by its refresh token while that lives (the server revokes the pair), else by the access token. */
+export async function revokeThreeLegged(ctx: AuthContext, record: TokenRecord): Promise<void> {
+  const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > ctx.now();
+  if (refreshLive) await revokeAt(ctx, record.refreshToken!, 'refresh_token', 'Revoking the three-legged token');
+  else await revokeAt(ctx, record.accessToken, 'access_token', 'Revoking the three-legged token');
+}
+
+/** POST to the authCode revoke endpoint with token_type_hint; a 200 or a clear error. */
+export async function revokeAt(ctx: AuthContext, token: string, hint: 'access_token' | 'refresh_token', what: string): Promise<void> {
+  const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRevoke', await ctx.clientSecret(), revokeForm(token, hint)));
+  if (res.status !== 200) throw oauthFailure(res, what);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AuthError(message, 'Allow more time with --timeout, e.g. --timeout 5m.')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

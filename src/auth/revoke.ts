@@ -1,0 +1,75 @@
+/**
+ * Revoking stored tokens: one function per kind of token, each revoking at the server; the token is
+ * forgotten locally only once the server has answered (or when there is nothing left to revoke).
+ */
+import type { TokenKind } from '../citi/catalogue.js';
+import { ApiError, AuthError, UsageError } from '../errors.js';
+import type { TokenRecord } from '../store/tokens.js';
+import { formatDuration } from '../util/duration.js';
+import { revokeAt, revokeThreeLegged } from './authorization-code.js';
+import { revokeCardAtServer } from './card.js';
+import type { AuthContext } from './context.js';
+
+export interface RevokeResult {
+  key: string;
+  kind: TokenKind;
+  scope: string;
+  /** True when the server confirmed the revocation. */
+  atServer: boolean;
+  forgotten: boolean;
+  note?: string;
+}
+
+type Revoker = (ctx: AuthContext, record: TokenRecord) => Promise<Pick<RevokeResult, 'atServer' | 'note'>>;
+
+/**
+ * A token pair (three-legged, card): the server revokes both through one of them.
+ * Nothing is sent once both tokens have expired.
+ */
+function pairRevoker(atServer: (ctx: AuthContext, record: TokenRecord) => Promise<void>): Revoker {
+  return async (ctx, record) => {
+    const now = ctx.now();
+    const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > now;
+    if (!refreshLive && record.expiresAt <= now) return { atServer: false, note: 'already expired: nothing to revoke at the server' };
+    await atServer(ctx, record);
+    return { atServer: true };
+  };
+}
+
+/**
+ * Two-legged: Citi publishes no revoke endpoint for client-credentials tokens. The token is offered
+ * to the authCode revoke endpoint (the emulator accepts any token of the client there); when the
+ * server will not take it, it is forgotten locally and the user is told it stays valid until it expires.
+ */
+const revokeTwoLeggedRecord: Revoker = async (ctx, record) => {
+  const left = record.expiresAt - ctx.now();
+  if (left <= 0) return { atServer: false, note: 'already expired: nothing to revoke at the server' };
+  try {
+    await revokeAt(ctx, record.accessToken, 'access_token', 'Revoking the two-legged token');
+    return { atServer: true };
+  } catch (err) {
+    const refused = (err instanceof ApiError && err.status !== undefined && err.status < 500) || err instanceof AuthError || err instanceof UsageError;
+    if (!refused) throw err;
+    return {
+      atServer: false,
+      note: `the server has no revoke for two-legged tokens (${(err as Error).message}); forgotten here, it stays valid at the server for ${formatDuration(left)}`,
+    };
+  }
+};
+
+/** By kind of token; a kind missing here is only forgotten locally. */
+export const REVOKERS: Partial<Record<TokenKind, Revoker>> = {
+  'two-legged': revokeTwoLeggedRecord,
+  // The refresh token, with token_type_hint=refresh_token: the server revokes the pair.
+  'three-legged': pairRevoker(revokeThreeLegged),
+  // The pair at the card revoke endpoint, with the country the card was enrolled in.
+  card: pairRevoker(revokeCardAtServer),
+};
+
+/** Revokes one stored token at the server, then forgets it. */
+export async function revokeStored(ctx: AuthContext, key: string, record: TokenRecord): Promise<RevokeResult> {
+  const revoker = REVOKERS[record.kind];
+  const outcome = revoker ? await revoker(ctx, record) : { atServer: false, note: `no revoke for ${record.kind} tokens here: forgotten locally only` };
+  await ctx.tokens.remove(key);
+  return { key, kind: record.kind, scope: record.cardId ?? record.scope, forgotten: true, ...outcome };
+}

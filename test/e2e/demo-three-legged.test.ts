@@ -1,0 +1,27 @@
+import { expect, it } from 'vitest';
+import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+
+it('citi demo walks the three-legged journey: token, accounts, profile, transfer, refresh, revoke', async () => {
+  const home = await tempConfigHome();
+  const res = await runCli(['demo'], { env: testEnv(home) });
+  expect(res.code).toBe(0);
+  const lines = res.stderr.split('\n');
+  const steps = [
+    /✓ +\d+ ms {2}citi token --three-legged \(callback server on 127\.0\.0\.1, PKCE S256, auto-consent as SandboxUser1\) — new: accounts_details_transactions cards customers_profiles personal_domestic_transfers/,
+    /✓ +\d+ ms {2}GET \/v1\/accounts — 4 accounts/,
+    /✓ +\d+ ms {2}GET \/v1\/customers\/profiles — ALEX TAN, alex\.tan@example\.com/,
+    /✓ +\d+ ms {2}POST \/v1\/moneyMovement\/personalDomesticTransfers\/preprocess \(100\.00 SGD SAV10011248 → CHK10021459\) — controlFlowId CFID00000001/,
+    /✓ +\d+ ms {2}POST \/v1\/moneyMovement\/personalDomesticTransfers \(confirm\) — transactionReferenceId TRF00000001/,
+    /✓ +\d+ ms {2}GET \/v1\/accounts\/SAV10011248 \(the balance moved\) — 13450 → 13350 SGD/,
+    /✓ +\d+ ms {2}refresh \(POST \/authCode\/oauth2\/refresh; the refresh token rotates\) — new pair stored/,
+    /✓ +\d+ ms {2}citi revoke --three-legged \(token_type_hint=refresh_token\) — revoked at the server; the old access token is now refused \(401\)/,
+  ];
+  let at = 0;
+  for (const step of steps) {
+    const found = lines.findIndex((l, i) => i >= at && step.test(l));
+    expect(found, `step ${step} in order`).toBeGreaterThanOrEqual(0);
+    at = found + 1;
+  }
+  expect(res.stderr).toMatch(/All steps passed: \d+ steps/);
+  expect(res.stdout).toContain('│ SAVINGS_AND_INVESTMENTS │ Citi Savings Account        │ SAV10011248 │ SGD          │ 13450            │');
+});
