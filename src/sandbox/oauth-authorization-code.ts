@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import type { TokenResponse } from '../citi/oauth.js';
 import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { authenticateClient, requireForm } from './guard.js';
 import { routePattern } from './oauth-client-credentials.js';
+import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
-import { safeEqual, type IssuedToken, type SandboxClient, type SandboxState } from './state.js';
+import { safeEqual, type SandboxClient, type SandboxState } from './state.js';
 
 interface AuthorizeRequest {
   clientId: string;
@@ -134,61 +134,12 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         }
         const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: code.scopes, withRefresh: true, user: code.user });
         code.family = pair.access.family;
-        return json(tokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
       },
     },
-    {
-      method: 'POST',
-      pattern: DEFAULT_PATHS.authCodeRefresh,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        if (f.grant_type !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be refresh_token');
-        if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
-        const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
-        if (!token || token.kind !== 'three-legged' || token.clientId !== client.clientId) {
-          throw oauthError(400, 'invalid_grant', 'The refresh token is not valid');
-        }
-        if (reason === 'revoked') throw oauthError(400, 'invalid_grant', 'The refresh token has been revoked');
-        if (reason === 'expired') throw oauthError(400, 'invalid_grant', 'The refresh token has expired');
-        if (token.used) {
-          state.revokeFamily(token.family);
-          throw oauthError(400, 'invalid_grant', 'The refresh token was already used: every token of this grant is now revoked');
-        }
-        token.used = true;
-        const pair = state.issue({
-          kind: 'three-legged',
-          clientId: client.clientId,
-          scopes: token.scopes,
-          withRefresh: true,
-          family: token.family,
-          ...(token.user ? { user: token.user } : {}),
-        });
-        return json(tokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
-    {
-      method: 'POST',
-      pattern: DEFAULT_PATHS.authCodeRevoke,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        if (!f.token) throw oauthError(400, 'invalid_request', 'token is required');
-        const hint = f.token_type_hint;
-        if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
-          throw oauthError(400, 'unsupported_token_type', 'token_type_hint must be access_token or refresh_token');
-        }
-        const token = state.tokens.get(f.token);
-        // RFC 7009: an unknown or already invalid token is not an error.
-        if (!token) return json({ revoked: false });
-        if (token.clientId !== client.clientId) throw oauthError(400, 'unauthorized_client', 'The token was issued to another client');
-        // Any token of this client (the emulator also takes two-legged tokens here); one of a pair takes the whole grant.
-        state.revokeFamily(token.family);
-        return json({ revoked: true });
-      },
-    },
+    refreshRoute(state, DEFAULT_PATHS.authCodeRefresh, 'three-legged'),
+    // Any token of this client: the emulator takes two-legged tokens here too (Citi publishes no revoke for them).
+    revokeRoute(state, DEFAULT_PATHS.authCodeRevoke, () => true),
   ];
 }
 
@@ -238,18 +189,6 @@ function redirect(uri: string, params: Record<string, string | null>): SandboxRe
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== null) url.searchParams.set(k, v);
   return { status: 302, headers: { location: url.toString(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, html: '' };
-}
-
-function tokenBody(access: IssuedToken, refresh: IssuedToken): TokenResponse {
-  return {
-    token_type: 'Bearer',
-    access_token: access.value,
-    expires_in: Math.max(1, Math.round((access.expiresAt - access.issuedAt) / 1000)),
-    consented_on: Math.floor(access.issuedAt / 1000),
-    scope: access.scopes.join(' '),
-    refresh_token: refresh.value,
-    refresh_token_expires_in: Math.max(1, Math.round((refresh.expiresAt - refresh.issuedAt) / 1000)),
-  };
 }
 
 function loginPage(tx: string, req: AuthorizeRequest, error?: string, status = 200): SandboxReply {

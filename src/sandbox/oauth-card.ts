@@ -8,10 +8,10 @@ import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import type { CitiErrorBody } from '../citi/errors.js';
-import type { TokenResponse } from '../citi/oauth.js';
 import { authenticateClient, requireBearer, requireForm } from './guard.js';
 import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
+import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
 import type { IssuedToken, SandboxState } from './state.js';
 
@@ -53,17 +53,6 @@ const INVALID_FLOW: CitiErrorBody = { type: 'error', code: 'invalidControlFlowId
 
 export function cardAuthRoutes(state: SandboxState): Route[] {
   const cards = cardAuthState(state);
-
-  const tokenBody = (access: IssuedToken, refresh: IssuedToken): TokenResponse => ({
-    token_type: 'Bearer',
-    access_token: access.value,
-    expires_in: Math.max(1, Math.round((access.expiresAt - access.issuedAt) / 1000)),
-    consented_on: Math.floor(access.issuedAt / 1000),
-    scope: access.scopes.join(' '),
-    refresh_token: refresh.value,
-    refresh_token_expires_in: Math.max(1, Math.round((refresh.expiresAt - refresh.issuedAt) / 1000)),
-    ...(access.cardId ? { cardId: access.cardId } : {}),
-  });
 
   return [
     {
@@ -134,7 +123,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         }
         cards.flows.delete(flow.controlFlowId);
         const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
-        return json(tokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
+        return json(pairTokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
       },
     },
     {
@@ -149,53 +138,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         return json({ cardId, status: 'ACTIVE' });
       },
     },
-    {
-      method: 'POST',
-      pattern: DEFAULT_PATHS.cardRefresh,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        if (f.grant_type !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be refresh_token');
-        if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
-        const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
-        if (!token || reason || token.kind !== 'card' || token.clientId !== client.clientId) {
-          throw oauthError(400, 'invalid_grant', `The refresh token is ${reason === 'expired' ? 'expired' : reason === 'revoked' ? 'revoked' : 'not valid'}`);
-        }
-        if (token.used) {
-          // A rotated refresh token used again: someone else may hold it, so the whole pair dies.
-          state.revokeFamily(token.family);
-          throw oauthError(400, 'invalid_grant', 'The refresh token was already used; the token family is revoked');
-        }
-        token.used = true;
-        const { access, refresh } = state.issue({
-          kind: 'card',
-          clientId: client.clientId,
-          scopes: token.scopes,
-          withRefresh: true,
-          family: token.family,
-          ...(token.cardId ? { cardId: token.cardId } : {}),
-        });
-        return json(tokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
-    {
-      method: 'POST',
-      pattern: DEFAULT_PATHS.cardRevoke,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        if (!f.token) throw oauthError(400, 'invalid_request', 'token is required');
-        const hint = f.token_type_hint;
-        if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
-          throw oauthError(400, 'unsupported_token_type', 'token_type_hint must be access_token or refresh_token');
-        }
-        // RFC 7009: an unknown or foreign token is answered 200 all the same.
-        const token = state.tokens.get(f.token);
-        if (token && token.kind === 'card' && token.clientId === client.clientId) state.revokeFamily(token.family);
-        return json({}, 200);
-      },
-    },
+    refreshRoute(state, DEFAULT_PATHS.cardRefresh, 'card'),
+    revokeRoute(state, DEFAULT_PATHS.cardRevoke, (token) => token.kind === 'card'),
   ];
 }

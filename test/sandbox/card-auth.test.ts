@@ -190,7 +190,7 @@ describe('emulator: card authorization', () => {
     expect(r.body.refresh_token).not.toBe(t.refresh_token);
     expect((await send(s, EPP(t.cardId), { method: 'GET', bearer: r.body.access_token as string })).status).toBe(200);
     const replay = await send(s, '/cardAuth/oauth2/refresh', { form: { grant_type: 'refresh_token', refresh_token: t.refresh_token } });
-    expect(replay).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token was already used; the token family is revoked' } });
+    expect(replay).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token was already used: every token of this grant is now revoked' } });
     const dead = await send(s, EPP(t.cardId), { method: 'GET', bearer: r.body.access_token as string });
     expect(dead.status).toBe(401);
   });
