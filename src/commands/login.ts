@@ -191,7 +191,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   // Tokens of the old credentials are no use with new ones.
   if (existing && existing.clientId !== clientId) await tokens.clear();
   if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
-  await f.config.saveProfile(name, profile, !existing);
+  // The first profile saved becomes the default; later ones are chosen with --profile.
+  await f.config.saveProfile(name, profile);
 
   if (opts.json) {
     await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}) });

@@ -48,6 +48,15 @@ describe('citi login', () => {
     await expect(fs.access(path.join(home, 'citi-sandbox', 'config.json'))).rejects.toThrow();
   });
 
+  it('makes the first profile saved the default, and keeps it when more are saved', async () => {
+    const { s, home, cli } = await setup();
+    await login(cli, s, 'first');
+    await login(cli, s, 'second');
+    const config = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'config.json'), 'utf8'));
+    expect(config.defaultProfile).toBe('first');
+    expect(Object.keys(config.profiles).sort()).toEqual(['first', 'second']);
+  });
+
   it('takes the secret from CITI_CLIENT_SECRET, and saves unverified with --no-verify', async () => {
     const { s, secrets, cli } = await setup();
     const res = await cli(['login', '--base-url', s.url, '--client-id', 'someone', '--no-verify', '--json'], { env: { CITI_CLIENT_SECRET: 'env-secret' } });
