@@ -101,9 +101,18 @@ async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void
 /** `--manual`: the redirect URL from a prompt on a terminal, else the first line of stdin. */
 function pastedLine(f: Factory): { read: () => Promise<string>; close: () => void } {
   if (canPrompt(f.io)) {
+    // Aborted on close, so a timed-out prompt lets go of the terminal and the process can exit.
+    const controller = new AbortController();
     return {
-      read: () => f.prompter().input('Paste the address the browser was sent to', { validate: (v) => (v.trim() ? true : 'Required') }),
-      close: () => undefined,
+      read: () => {
+        const answer = f.prompter().input('Paste the address the browser was sent to', {
+          validate: (v) => (v.trim() ? true : 'Required'),
+          signal: controller.signal,
+        });
+        answer.catch(() => undefined); // its abort after a timeout is expected, not an unhandled rejection
+        return answer;
+      },
+      close: () => controller.abort(),
     };
   }
   let lines: ReturnType<typeof createInterface> | undefined;

@@ -2,7 +2,8 @@
 import type { IO } from './io.js';
 
 export interface Prompter {
-  input(message: string, opts?: { default?: string; validate?: (v: string) => true | string }): Promise<string>;
+  /** `signal` ends the prompt (and frees the terminal) when aborted, e.g. on a timeout. */
+  input(message: string, opts?: { default?: string; validate?: (v: string) => true | string; signal?: AbortSignal }): Promise<string>;
   password(message: string, opts?: { validate?: (v: string) => true | string }): Promise<string>;
   select<T extends string>(message: string, choices: { name: string; value: T; description?: string }[], opts?: { default?: T }): Promise<T>;
   confirm(message: string, opts?: { default?: boolean }): Promise<boolean>;
@@ -14,7 +15,10 @@ export function inquirerPrompter(io: IO): Prompter {
   return {
     async input(message, opts) {
       const { input } = await load();
-      return input({ message, ...(opts?.default !== undefined ? { default: opts.default } : {}), ...(opts?.validate ? { validate: opts.validate } : {}) }, context);
+      return input(
+        { message, ...(opts?.default !== undefined ? { default: opts.default } : {}), ...(opts?.validate ? { validate: opts.validate } : {}) },
+        { ...context, ...(opts?.signal ? { signal: opts.signal } : {}) },
+      );
     },
     async password(message, opts) {
       const { password } = await load();
