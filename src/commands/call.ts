@@ -132,7 +132,9 @@ async function readData(f: Factory, data: string): Promise<string> {
   try {
     JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${from} is not valid JSON: ${(err as Error).message}`);
+    // Only the position: the parser's message quotes the text, which may hold a secret.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new UsageError(`${from} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
   return text;
 }

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { StoreUnavailableError } from '../errors.js';
 import type { SecretStore } from './secret-store.js';
 
 export class FileStore implements SecretStore {
@@ -38,11 +39,18 @@ export class FileStore implements SecretStore {
 
   private async read(): Promise<Record<string, string>> {
     this.warnOnce();
+    let text: string;
     try {
-      return JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, string>;
+      text = await fs.readFile(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw err;
+    }
+    try {
+      return JSON.parse(text) as Record<string, string>;
+    } catch {
+      // Not the parser's message: it quotes the file's text, which holds secrets.
+      throw new StoreUnavailableError(`The secrets file ${this.file} is not valid JSON`, 'Repair it, or delete it and run `citi login` again.');
     }
   }
 

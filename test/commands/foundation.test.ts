@@ -185,6 +185,15 @@ describe('citi call', () => {
     expect(JSON.parse((await cli(['token', '--json'])).stdout).access_token).not.toBe(before);
   });
 
+  it('never quotes a malformed --data body back (it may hold a secret)', async () => {
+    const { s, cli } = await setup();
+    await login(cli, s);
+    const res = await cli(['call', '/v1/x', '--data', '{"password": hunter2-secret}']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('error: --data is not valid JSON');
+    expect(res.stderr).not.toContain('hunter2');
+  });
+
   it('prints the status line and headers with --include', async () => {
     const { s, cli } = await setup();
     await login(cli, s);

@@ -158,3 +158,17 @@ describe('the OS keychain', () => {
     if (inCI) expect(keychain).toBe(true);
   });
 });
+
+describe('a damaged secrets file', () => {
+  it('is named, with exit 4 and none of its text', async () => {
+    const { sb, secret, home, citi } = await fileStoreSetup();
+    await citi(['login', '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin'], secret);
+    const file = path.join(home, 'citi-sandbox', 'secrets.json');
+    const text = await fs.readFile(file, 'utf8');
+    await fs.writeFile(file, text.slice(0, text.indexOf(secret) + 8)); // cut off inside the secret
+    const res = await citi(['token', '--force']);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain(`error: The secrets file ${file} is not valid JSON`);
+    expect(res.stderr).not.toContain(secret.slice(0, 8));
+  });
+});
