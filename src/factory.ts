@@ -163,6 +163,7 @@ export class Factory {
       tokens: await this.tokens(profile),
       clientSecret: () => this.clientSecret(profile),
       now: () => this.now(),
+      interactive: canPrompt(this.io),
       info: (m) => this.info(m),
       openBrowser: (url) => this.openBrowser(url),
     };

@@ -158,7 +158,15 @@ export type ThreeLeggedSource = 'cache' | 'refreshed' | 'new';
  */
 export async function threeLeggedToken(
   ctx: AuthContext,
-  opts: { scope?: string; signInScope?: string; force?: boolean; stale?: boolean; login?: BrowserLoginOptions } = {},
+  opts: {
+    scope?: string;
+    signInScope?: string;
+    force?: boolean;
+    stale?: boolean;
+    login?: BrowserLoginOptions;
+    /** False when no one asked for a sign-in (e.g. `citi call` without a terminal): fail instead of waiting. */
+    signIn?: boolean;
+  } = {},
 ): Promise<{ record: TokenRecord; source: ThreeLeggedSource }> {
   const scope = normaliseScopes(opts.scope ?? defaultThreeLeggedScopes(ctx.profile));
   if (!scope) throw new UsageError('No scope to ask for', 'Give --scope, e.g. --scope "accounts_details_transactions customers_profiles"');
@@ -172,6 +180,12 @@ export async function threeLeggedToken(
       if (outcome.record) return outcome;
       why = outcome.reason;
     }
+  }
+  if (opts.signIn === false) {
+    throw new AuthError(
+      `No usable three-legged token: ${why}`,
+      'Sign in first with `citi token --three-legged` (with --no-browser or --manual where no browser can open here).',
+    );
   }
   ctx.info(`Signing in through the browser: ${why}.`);
   const signInScope = normaliseScopes(opts.signInScope ?? scope);

@@ -27,7 +27,8 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
       const scope = req.api?.kind === 'three-legged' ? req.api.scope : defaultThreeLeggedScopes(ctx.profile);
       const signInScope = `${defaultThreeLeggedScopes(ctx.profile)} ${scope}`;
       const login = ctx.openBrowser ? { openBrowser: (url: string) => ctx.openBrowser!(url) } : {};
-      return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login })).record;
+      // Only a person at a terminal can finish a browser sign-in started by a call.
+      return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login, signIn: ctx.interactive })).record;
     }
     default:
       throw new UsageError(`${req.kind} tokens are not supported yet`);

@@ -12,6 +12,11 @@ export interface AuthContext {
   now(): number;
   /** A message for the person at the terminal (stderr). */
   info(message: string): void;
+  /**
+   * A person is at a terminal. Flows that need one (a browser sign-in started on the way to an API
+   * call) fail fast without one instead of waiting for a sign-in nobody will do.
+   */
+  interactive: boolean;
   /** Opens a URL in the user's browser; throws with the reason when none can be opened. */
   openBrowser?(url: string): Promise<void>;
 }

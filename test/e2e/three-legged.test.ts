@@ -166,8 +166,8 @@ describe('refresh, concurrency, revoke and status', () => {
     expect(count(sb.log(), REFRESH_LINE)).toBe(3);
   });
 
-  it('goes back to the browser, saying why, when the refresh token was revoked', async () => {
-    const { home, env, sb } = await signedIn();
+  it('after a revoked refresh token: a call without a terminal fails at once saying why; token goes back to the browser', async () => {
+    const { home, env, sb, cli } = await signedIn();
     const stored = await threeLegged(home);
     const revoke = await fetch(sb.url + '/authCode/oauth2/revoke', {
       method: 'POST',
@@ -175,11 +175,20 @@ describe('refresh, concurrency, revoke and status', () => {
       body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(revoke.status).toBe(200);
-    const run = startCli(['call', 'GET', '/v1/customers/profiles', '--json'], env);
+    const why = 'the server refused the refresh token (invalid_grant: The refresh token has been revoked)';
+    // No one at a terminal: no sign-in that nobody would finish, and no three-minute wait.
+    const call = await cli(['call', 'GET', '/v1/customers/profiles', '--json']);
+    expect(call.code).toBe(3);
+    expect(call.stderr).toContain(`error: No usable three-legged token: ${why}`);
+    expect(call.stderr).toContain('Sign in first with `citi token --three-legged`');
+    const run = startCli(['token', '--three-legged', '--no-browser', '--scope', 'customers_profiles'], env);
     const [, url] = await run.waitForStderr(AUTHORIZE_URL);
-    expect(run.stderr()).toContain('Signing in through the browser: the server refused the refresh token (invalid_grant: The refresh token has been revoked).');
     await followAuthorize(url!);
-    const res = await run.done;
+    const token = await run.done;
+    expect(token.code).toBe(0);
+    // The refused pair was forgotten by the call, so the sign-in says there is none.
+    expect(token.stderr).toContain('Signing in through the browser: no three-legged token with the scope "customers_profiles" is stored.');
+    const res = await cli(['call', 'GET', '/v1/customers/profiles', '--json']);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).customerParticulars.names[0].firstName).toBe('Alex');
   });
