@@ -14,7 +14,7 @@ import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tok
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, oauthFailure, requestToken, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, oauthFailure, requestToken, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 
@@ -243,9 +243,8 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
 
 /** Revokes a three-legged pair at the server: by its refresh token while that lives (the server revokes the pair), else by the access token. */
 export async function revokeThreeLegged(ctx: AuthContext, record: TokenRecord): Promise<void> {
-  const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > ctx.now();
-  if (refreshLive) await revokeAt(ctx, record.refreshToken!, 'refresh_token', 'Revoking the three-legged token');
-  else await revokeAt(ctx, record.accessToken, 'access_token', 'Revoking the three-legged token');
+  const { token, token_type_hint } = revocationForm(record, ctx.now());
+  await revokeAt(ctx, token, token_type_hint, 'Revoking the three-legged token');
 }
 
 /** POST to the authCode revoke endpoint with token_type_hint; a 200 or a clear error. */

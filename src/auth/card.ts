@@ -10,7 +10,7 @@ import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, requestToken, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, endpointPath, oauthFailure, requestToken, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
 
 /** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
 export const DEFAULT_CARD_SCOPE = 'epp_booking';
@@ -151,14 +151,17 @@ export async function cardRecord(ctx: Pick<AuthContext, 'tokens'>, cardId?: stri
   if (cardId) {
     const found = cards.find((r) => r.cardId === cardId);
     if (found) return found;
-    throw new AuthError(
+    throw new UsageError(
       `No card token for card ${cardId}`,
       cards.length ? `Enrolled: ${cards.map((r) => r.cardId).join(', ')}. Or enroll it: citi card enroll --last4 ... --phone ...` : 'Enroll it first: citi card enroll --last4 ... --phone ...',
     );
   }
   if (cards.length === 1) return cards[0]!;
-  if (!cards.length) throw new AuthError('No card is enrolled', 'Enroll one first: citi card enroll --last4 ... --phone ...');
-  throw new UsageError(`Several cards are enrolled: ${cards.map((r) => r.cardId).join(', ')}`, 'Choose one with --card CARD_ID.');
+  if (!cards.length) throw new UsageError('No card is enrolled', 'Enroll one first: citi card enroll --last4 ... --phone ...');
+  throw new UsageError(
+    `Several cards are enrolled: ${cards.map((r) => `${r.cardId} (${r.meta?.maskedNumber ?? 'card'})`).join(', ')}`,
+    'Choose one with --card CARD_ID.',
+  );
 }
 
 /**
@@ -237,17 +240,9 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
   return saved ?? token;
 }
 
-/** Revokes the card's token pair at the server (revoking one revokes both), then forgets it. */
-/** Revokes a card's token pair at the server: the refresh token when there is one (the pair goes together). */
+/** Revokes a card's token pair at the server, at the country and business it was enrolled in. */
 export async function revokeCardAtServer(ctx: AuthContext, record: TokenRecord): Promise<void> {
-  const [token, hint] = record.refreshToken ? [record.refreshToken, 'refresh_token'] : [record.accessToken, 'access_token'];
   const c = whereOf(ctx, record);
-  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), { token, token_type_hint: hint }));
+  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), { ...revocationForm(record, ctx.now()) }));
   if (res.status !== 200) throw oauthFailure(res, 'Card token revocation');
-}
-
-/** Revokes an enrolled card's tokens at the server, then forgets them. */
-export async function revokeCard(ctx: AuthContext, cardId: string): Promise<void> {
-  await revokeCardAtServer(ctx, await cardRecord(ctx, cardId));
-  await ctx.tokens.remove(tokenKey('card', cardId));
 }

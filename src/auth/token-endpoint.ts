@@ -99,3 +99,12 @@ export function toRecord(kind: TokenKind, res: TokenResponse, now: number, fallb
     ...(res.cardId ? { cardId: res.cardId } : {}),
   };
 }
+
+/**
+ * The token through which a pair is revoked (revoking one revokes both): the refresh token while it
+ * lives, else the access token.
+ */
+export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: 'access_token' | 'refresh_token' } {
+  const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > now;
+  return refreshLive ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
+}

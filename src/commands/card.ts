@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { activateCard, DEFAULT_CARD_SCOPE, enrolledCards, enrollCard, type OtpSource } from '../auth/card.js';
 import { isOtp, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import { AuthError, UsageError } from '../errors.js';
+import { checkBusiness, checkCountry } from '../config/profiles.js';
+import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
@@ -108,17 +109,16 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
   if (!/^\d{4}$/.test(lastFour)) throw new UsageError(`--last4 must be four digits (got "${opts.last4}")`);
   const phone = opts.phone.trim();
   const digits = phone.replace(/[\s()-]/g, '');
-  if (!/^\+?\d{6,15}$/.test(digits)) throw new UsageError(`--phone must be a phone number of 6 to 15 digits (got "${opts.phone}")`);
+  // The number is not echoed back: it is personal data, masked everywhere else.
+  if (!/^\+?\d{6,15}$/.test(digits)) throw new UsageError('--phone must be a phone number of 6 to 15 digits');
   const scope = normaliseScopes(opts.scope ?? DEFAULT_CARD_SCOPE);
   const unknown = scope.split(' ').find((s) => !(SCOPES.card as readonly string[]).includes(s));
   if (!scope || unknown) throw new UsageError(`Unknown card scope "${unknown ?? opts.scope}"`, `Use ${SCOPES.card.join(', ')}.`);
   const { source, tries } = otpSource(f, opts);
 
   const ctx = await f.authContext();
-  const country = (opts.country ?? ctx.profile.country).toLowerCase();
-  if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${opts.country}")`);
-  const business = (opts.business ?? ctx.profile.business).toLowerCase();
-  if (!/^[a-z0-9]{2,10}$/.test(business)) throw new UsageError(`--business must be a short code such as gcb (got "${opts.business}")`);
+  const country = checkCountry(opts.country ?? ctx.profile.country);
+  const business = checkBusiness(opts.business ?? ctx.profile.business);
 
   const record = await enrollCard(
     ctx,
@@ -139,21 +139,13 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
 export async function runCardActivate(f: Factory, opts: { card?: string; json?: boolean }): Promise<void> {
   const ctx = await f.authContext();
   let cardId = opts.card;
-  if (!cardId) {
-    const cards = await enrolledCards(ctx);
-    if (!cards.length) throw new AuthError('No card is enrolled', 'Enroll one first: citi card enroll --last4 ... --phone ...');
-    if (cards.length === 1) cardId = cards[0]!.cardId;
-    else if (canPrompt(f.io)) {
-      cardId = await f.prompter().select(
-        'Card to activate',
-        cards.map((r) => ({ name: `${r.cardId}  ${r.meta?.maskedNumber ?? ''}  ${r.meta?.status ?? ''}`.trim(), value: r.cardId! })),
-      );
-    } else {
-      throw new UsageError(
-        `Several cards are enrolled: ${cards.map((r) => `${r.cardId} (${r.meta?.maskedNumber ?? 'card'})`).join(', ')}`,
-        'Choose one with --card CARD_ID.',
-      );
-    }
+  // Several cards and a person at the terminal: let them pick; otherwise cardRecord says what is wrong.
+  const cards = cardId ? [] : await enrolledCards(ctx);
+  if (cards.length > 1 && canPrompt(f.io)) {
+    cardId = await f.prompter().select(
+      'Card to activate',
+      cards.map((r) => ({ name: `${r.cardId}  ${r.meta?.maskedNumber ?? ''}  ${r.meta?.status ?? ''}`.trim(), value: r.cardId! })),
+    );
   }
   const record = await activateCard(ctx, cardId);
   if (opts.json) {

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { buildRegistrationRequest, validateRegistrationResponse } from '../auth/psd2-registration.js';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
-import { DEFAULT_BUSINESS, parseStoreKind, profileName, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
+import { checkCountry, DEFAULT_BUSINESS, parseStoreKind, profileName, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
@@ -73,8 +73,7 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     throw new UsageError('Registration uses mutual TLS, which needs an https:// base URL', 'For the emulator: `citi sandbox start --tls`, then use the https URL it prints.');
   }
   const environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
-  const country = (opts.country ?? PSD2_DEFAULT_COUNTRY).toLowerCase();
-  if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${opts.country}")`);
+  const country = checkCountry(opts.country ?? PSD2_DEFAULT_COUNTRY);
   const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : undefined;
 
   const tls = tlsSettingsFrom(opts);

@@ -5,6 +5,8 @@ import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/toke
 import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import {
+  checkBusiness,
+  checkCountry,
   DEFAULT_BUSINESS,
   DEFAULT_COUNTRY,
   isLoopbackHost,
@@ -113,10 +115,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   if (!country && interactive) {
     country = await prompter.select('Country', COUNTRIES.map((c) => ({ name: c.toUpperCase(), value: c })), { default: DEFAULT_COUNTRY });
   }
-  country = (country ?? DEFAULT_COUNTRY).toLowerCase();
-  if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${country}")`);
-  const business = (opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS).toLowerCase();
-  if (!/^[a-z0-9]{2,10}$/.test(business)) throw new UsageError(`--business must be a short code such as gcb (got "${business}")`);
+  country = checkCountry(country ?? DEFAULT_COUNTRY);
+  const business = checkBusiness(opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS);
 
   let clientId = opts.clientId ?? env.CITI_CLIENT_ID ?? existing?.clientId;
   if (!clientId && interactive) clientId = (await prompter.input('Client ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();

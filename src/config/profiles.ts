@@ -171,6 +171,20 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   };
 }
 
+/** A country code from a flag or the environment, lowercased; a usage error unless two letters. */
+export function checkCountry(value: string): string {
+  const country = value.trim().toLowerCase();
+  if (!/^[a-z]{2}$/.test(country)) throw new UsageError(`--country must be a two-letter country code (got "${value}")`);
+  return country;
+}
+
+/** A business code (e.g. gcb), lowercased; a usage error unless a short code. */
+export function checkBusiness(value: string): string {
+  const business = value.trim().toLowerCase();
+  if (!/^[a-z0-9]{2,10}$/.test(business)) throw new UsageError(`--business must be a short code such as gcb (got "${value}")`);
+  return business;
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {

@@ -1,5 +1,7 @@
 /** Demo leg: card authorization: enroll with an OTP, activate, Easy Payment Plan, refresh (rotation), revoke. */
-import { activateCard, enrollCard, refreshCardToken, revokeCard } from '../auth/card.js';
+import { activateCard, enrollCard, refreshCardToken } from '../auth/card.js';
+import { revokeStored } from '../auth/revoke.js';
+import { tokenKey } from '../store/tokens.js';
 import { sentOtp } from '../sandbox/oauth-card.js';
 import { renderTable, tableRows, writeLine } from '../ui/output.js';
 import type { DemoLeg } from './runner.js';
@@ -41,7 +43,8 @@ export const cardsLeg: DemoLeg = {
     await d.step(
       `citi revoke --card ${cardId}`,
       async () => {
-        await revokeCard(ctx, cardId);
+        // The same path as `citi revoke --card`.
+        await revokeStored(ctx, tokenKey('card', cardId), refreshed);
         if (sandbox.state.liveToken(refreshed.accessToken, 'access').reason !== 'revoked') throw new Error('The access token should be revoked');
       },
       () => 'access and refresh token revoked at the emulator, forgotten here',

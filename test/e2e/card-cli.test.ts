@@ -129,7 +129,7 @@ describe.skipIf(!available)('citi card (built binary, emulator process, real key
     expect(r.sb.log()).toMatch(/POST \/gcb\/api\/cardAuth\/oauth2\/revoke 200/);
     expect(await r.stored()).toEqual({});
     const after = await r.citi(['call', '--card', 'CARD-8653-0001', 'GET', EPP]);
-    expect(after.code).toBe(3);
+    expect(after.code).toBe(2);
     expect(after.stderr).toContain('error: No card token for card CARD-8653-0001');
   });
 
