@@ -25,7 +25,10 @@ Exit codes:
 
 Environment:
   CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
-  CITI_STORE (keychain|file|memory), CITI_P12_PASSPHRASE, NODE_EXTRA_CA_CERTS, NO_COLOR`;
+  CITI_STORE (keychain|file|memory), CITI_OTP, CITI_P12_PASSPHRASE, CITI_NO_PROMPT,
+  CITI_TIMEOUT_MS, CITI_KEYCHAIN_TIMEOUT_MS, NODE_EXTRA_CA_CERTS, NO_COLOR
+
+Start here: citi demo    (the whole journey against an embedded emulator)`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -228,7 +228,7 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
     if (opts.openBrowser) {
       try {
         await opts.openBrowser(url);
-        ctx.info('Opened your browser.');
+        ctx.info('Opened the sign-in page.');
       } catch (err) {
         ctx.info(`Could not open a browser (${(err as Error).message}): open the URL above in one yourself.`);
       }

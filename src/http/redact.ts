@@ -11,7 +11,8 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
     const text = Array.isArray(v) ? v.join(', ') : String(v);
-    if (k.toLowerCase() === 'authorization') out[k] = text.split(' ')[0] + ' ' + REDACTED;
+    // Keep the scheme (Basic, Bearer) when there is one; never any of the credential.
+    if (k.toLowerCase() === 'authorization') out[k] = /^\S+\s/.test(text) ? text.split(/\s/)[0] + ' ' + REDACTED : REDACTED;
     else out[k] = isSecretField(k) ? REDACTED : text;
   }
   return out;

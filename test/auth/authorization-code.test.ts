@@ -78,7 +78,7 @@ describe('citi token --three-legged in process', () => {
     const first = await runCli(['token', '--three-legged', '--scope', 'cards', '--json'], { env, overrides });
     expect(first.code).toBe(0);
     expect(opened).toHaveLength(1);
-    expect(first.stderr).toContain('Opened your browser.');
+    expect(first.stderr).toContain('Opened the sign-in page.');
     expect(first.stderr).toContain(opened[0]);
     expect(JSON.parse(first.stdout)).toMatchObject({ scope: 'cards', source: 'new' });
     const again = await runCli(['token', '--three-legged', '--scope', 'cards', '--json'], { env, overrides });

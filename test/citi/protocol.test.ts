@@ -56,6 +56,7 @@ describe('redaction', () => {
       client_id: 'id',
       uuid: 'u',
     });
+    expect(redactHeaders({ authorization: 'bare-credential' })).toEqual({ authorization: '[REDACTED]' });
     expect(redactBody('opaque text', 'text/plain')).toBe('<11 bytes of text/plain>');
     expect(scrub('token abcdef leaked', ['abcdef'])).toBe('token [REDACTED] leaked');
   });
