@@ -27,7 +27,16 @@ export function onCleanup(fn: () => Promise<void> | void): void {
 }
 
 afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
+  // Every cleanup runs, even when one fails; the first failure is reported.
+  const failures: unknown[] = [];
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length) throw failures[0];
 });
 
 /** A private config folder for one test. */
@@ -71,6 +80,9 @@ export async function runCli(
 export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    onCleanup(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
@@ -86,4 +98,9 @@ export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?:
     });
     child.stdin.end(opts.stdin ?? '');
   });
+}
+
+/** stderr without the file store's plaintext warning, for tests that compare it whole. */
+export function withoutStoreWarning(stderr: string): string {
+  return stderr.replace(/^warning: secrets are kept in plaintext at .* \(--store file\)\n/m, '');
 }

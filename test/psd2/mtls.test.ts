@@ -1,7 +1,8 @@
 /**
  * PSD2 over real TLS on loopback: `citi client register`, tokens and calls of certificate-bound
  * clients, and every way a client certificate can be refused, each with its message and exit code.
- * The CLI runs in this process against an HTTPS emulator; secrets go to the real keychain.
+ * The CLI runs in this process against an HTTPS emulator; secrets go to the real keychain (or the
+ * file store where no Secret Service is reachable).
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -10,9 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src/config/profiles.js';
 import { accounts } from '../../src/store/secret-store.js';
-import { KeychainStore } from '../../src/store/keychain-store.js';
-import { onCleanup, runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
-import { requireSecretService } from '../helpers/keychain.js';
+import { onCleanup, runCli, tempConfigHome, testEnv, withoutStoreWarning } from '../helpers/cli.js';
+import { requireSecretService, storeForTests } from '../helpers/keychain.js';
 import { profileName, testPki, tlsSandbox, type TestPki } from '../helpers/psd2.js';
 
 const available = await requireSecretService();
@@ -21,17 +21,19 @@ const DAY = 86_400_000;
 async function setup(opts: { requireClientCert?: boolean } = {}) {
   const pki = await testPki();
   const sandbox = await tlsSandbox(pki, opts);
-  const env = testEnv(await tempConfigHome());
-  return { pki, sandbox, env };
+  const home = await tempConfigHome();
+  const { store, env: storeEnv, kind } = storeForTests(available, home);
+  const env = testEnv(home, storeEnv);
+  return { pki, sandbox, env, store, kind };
 }
 
 function registerArgs(profile: string, url: string, pki: TestPki, cert = pki.client): string[] {
   return ['client', 'register', '--profile', profile, '--base-url', url, '--cert', cert.certFile, '--key', cert.keyFile, '--ca', pki.caFile];
 }
 
-describe.skipIf(!available)('PSD2 client registration and mutual TLS', () => {
+describe('PSD2 client registration and mutual TLS', () => {
   it('registers with the certificate, then gets a token and makes a call over mutual TLS', async () => {
-    const { pki, sandbox, env } = await setup({ requireClientCert: true });
+    const { pki, sandbox, env, store } = await setup({ requireClientCert: true });
     const profile = profileName();
     const reg = await runCli([...registerArgs(profile, sandbox.url, pki), '--country', 'gb', '--redirect-uri', 'http://127.0.0.1:8765/callback'], { env });
     expect(reg.stderr).toContain('Registered PSD2 client tpp.citi-sandbox.test for PSDGB-FCA-123456 (roles PSP_AI, PSP_PI)');
@@ -45,24 +47,24 @@ describe.skipIf(!available)('PSD2 client registration and mutual TLS', () => {
     expect(registered?.redirectUris).toEqual(['http://127.0.0.1:8765/callback']);
     const saved = await ConfigStore.forEnv(env).getProfile(profile);
     expect(saved).toMatchObject({ clientId, country: 'gb', baseUrl: sandbox.url, tls: { cert: pki.client.certFile, key: pki.client.keyFile, ca: pki.caFile } });
-    expect(await new KeychainStore().get(accounts.clientSecret(profile))).toBe(registered?.clientSecret);
+    expect(await store.get(accounts.clientSecret(profile))).toBe(registered?.clientSecret);
 
     const token = await runCli(['token', '--profile', profile, '--json'], { env });
     expect(token.code).toBe(0);
     expect(JSON.parse(token.stdout)).toMatchObject({ token_type: 'Bearer', scope: '/api', source: 'new' });
     const call = await runCli(['call', '--profile', profile, 'GET', '/v1/apac/onboarding/products', '--json'], { env });
-    expect(call.stderr).toBe('');
+    expect(withoutStoreWarning(call.stderr)).toBe('');
     expect(call.code).toBe(0);
     expect((JSON.parse(call.stdout) as { products: unknown[] }).products.length).toBeGreaterThan(0);
   });
 
   it('prints the registration as JSON', async () => {
-    const { pki, sandbox, env } = await setup();
+    const { pki, sandbox, env, kind } = await setup();
     const profile = profileName();
     const reg = await runCli([...registerArgs(profile, sandbox.url, pki), '--json', '--name', 'My TPP'], { env });
     expect(reg.code).toBe(0);
     const out = JSON.parse(reg.stdout) as Record<string, unknown>;
-    expect(out).toMatchObject({ profile, organizationId: 'PSDGB-FCA-123456', roles: ['PSP_AI', 'PSP_PI'], baseUrl: sandbox.url, store: 'keychain' });
+    expect(out).toMatchObject({ profile, organizationId: 'PSDGB-FCA-123456', roles: ['PSP_AI', 'PSP_PI'], baseUrl: sandbox.url, store: kind });
     expect(sandbox.state.clients.get(out.clientId as string)?.name).toBe('My TPP');
     expect(reg.stdout).not.toContain(sandbox.state.clients.get(out.clientId as string)!.clientSecret);
   });
@@ -119,7 +121,7 @@ describe.skipIf(!available)('PSD2 client registration and mutual TLS', () => {
   });
 
   it('with a PKCS#12 file: passphrase from stdin, kept in the keychain for later calls', async () => {
-    const { pki, sandbox, env } = await setup({ requireClientCert: true });
+    const { pki, sandbox, env, store } = await setup({ requireClientCert: true });
     const p12 = await pki.p12('correct horse');
     const profile = profileName();
     const reg = await runCli(['client', 'register', '--profile', profile, '--base-url', sandbox.url, '--p12', p12, '--p12-passphrase-stdin', '--ca', pki.caFile], {
@@ -128,7 +130,7 @@ describe.skipIf(!available)('PSD2 client registration and mutual TLS', () => {
     });
     expect(reg.stderr).toContain('Registered PSD2 client');
     expect(reg.code).toBe(0);
-    expect(await new KeychainStore().get(accounts.p12Passphrase(profile))).toBe('correct horse');
+    expect(await store.get(accounts.p12Passphrase(profile))).toBe('correct horse');
     const token = await runCli(['token', '--profile', profile], { env });
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^AAIk/);
