@@ -26,7 +26,9 @@ export interface EnrollOptions {
 }
 
 export function register(program: Command, env: CommandEnv): void {
-  const card = program.command('card').description('Card authorization: enroll a card with an OTP, activate its token, list enrolled cards')
+  const card = program
+    .command('card')
+    .description('Card authorization: enroll a card with an OTP, activate its token, list enrolled cards')
     .addHelpText('after', examples('citi card enroll --country hk --last4 8653 --phone 6590020056', 'citi card activate', 'citi card list --json'));
   card
     .command('enroll')

@@ -31,7 +31,9 @@ export interface ClientRegisterOptions {
 export const PSD2_DEFAULT_COUNTRY = 'gb';
 
 export function register(program: Command, env: CommandEnv): void {
-  const client = program.command('client').description('PSD2 clients: register a new client with an eIDAS certificate')
+  const client = program
+    .command('client')
+    .description('PSD2 clients: register a new client with an eIDAS certificate')
     .addHelpText('after', examples('citi client register --cert qwac.pem --key qwac.key --ca ca.pem --base-url https://127.0.0.1:8443/gcb/api --profile psd2'));
   client
     .command('register')

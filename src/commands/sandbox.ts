@@ -26,7 +26,9 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
 }
 
 export function register(program: Command, env: CommandEnv): void {
-  const sandbox = program.command('sandbox').description("A local emulator of Citi's sandbox (real HTTP on loopback)")
+  const sandbox = program
+    .command('sandbox')
+    .description("A local emulator of Citi's sandbox (real HTTP on loopback)")
     .addHelpText('after', examples('citi sandbox start --port 8080', 'citi sandbox certs --out ./certs', 'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem'));
   sandbox
     .command('start')
