@@ -9,12 +9,11 @@ import { API_CATALOGUE, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
-import type { HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, oauthFailure, requestToken, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, oauthFailure, refreshStoredPair, requestToken, revocationForm, toRecord, type RefreshOutcome } from './token-endpoint.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 
@@ -70,10 +69,6 @@ export function authorizationCodeForm(code: string, redirectUri: string, verifie
   return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
-export function refreshForm(refreshToken: string): Record<string, string> {
-  return { grant_type: 'refresh_token', refresh_token: refreshToken };
-}
-
 export function revokeForm(token: string, hint: 'access_token' | 'refresh_token'): Record<string, string> {
   return { token, token_type_hint: hint };
 }
@@ -101,44 +96,9 @@ export function findThreeLegged(tokens: TokenMap, need: readonly string[], now: 
   );
 }
 
-export type RefreshOutcome = { record: TokenRecord; source: 'cache' | 'refreshed' } | { record?: undefined; reason: string };
-
-/**
- * Refreshes the token stored under `key`, under the store's lock: of several processes that find it
- * expired, one rotates the refresh token and the others take the pair it stored. `refused` is an
- * access token the server turned down: a stored token other than it is taken as is when fresh.
- */
-export async function refreshThreeLegged(ctx: AuthContext, key: string, opts: { refused?: string } = {}): Promise<RefreshOutcome> {
-  return ctx.tokens.locked(async () => {
-    const now = ctx.now();
-    const current = await ctx.tokens.get(key);
-    if (!current) return { reason: 'the stored three-legged token is gone' };
-    if (isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
-    if (!current.refreshToken) return { reason: 'the stored token has no refresh token' };
-    if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {
-      await ctx.tokens.update((t) => void delete t[key]);
-      return { reason: 'the refresh token has expired' };
-    }
-    const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRefresh', await ctx.clientSecret(), refreshForm(current.refreshToken)));
-    if (isRefusedGrant(res)) {
-      await ctx.tokens.update((t) => void delete t[key]);
-      const body = res.body as { error: string; error_description?: string };
-      return { reason: `the server refused the refresh token (${body.error}${body.error_description ? `: ${body.error_description}` : ''})` };
-    }
-    const record = toRecord('three-legged', validateTokenResponse(res, 'Refreshing the three-legged token'), now, current.scope);
-    if (!record.refreshToken) {
-      // A server that does not rotate keeps the old refresh token valid.
-      record.refreshToken = current.refreshToken;
-      if (current.refreshExpiresAt !== undefined) record.refreshExpiresAt = current.refreshExpiresAt;
-    }
-    await ctx.tokens.update((t) => void (t[key] = record));
-    return { record, source: 'refreshed' };
-  });
-}
-
-function isRefusedGrant(res: HttpResponse): boolean {
-  const error = (res.body as { error?: unknown } | undefined)?.error;
-  return res.status >= 400 && res.status < 500 && error === 'invalid_grant';
+/** Refreshes the three-legged pair stored under `key`; a pair that can never be refreshed again is forgotten. */
+export function refreshThreeLegged(ctx: AuthContext, key: string, opts: { refused?: string } = {}): Promise<RefreshOutcome> {
+  return refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the three-legged token', forgetDead: true, ...opts });
 }
 
 export interface BrowserLoginOptions {

@@ -10,7 +10,7 @@ import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, requestToken, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
 
 /** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
 export const DEFAULT_CARD_SCOPE = 'epp_booking';
@@ -175,41 +175,32 @@ export async function cardToken(ctx: AuthContext, cardId?: string, opts: { force
 }
 
 /**
- * Refreshes a card token (rotation: the old refresh token stops working). `unless`: skip when the
- * stored access token is no longer this one, i.e. another process refreshed it meanwhile.
+ * Refreshes a card token (rotation: the old refresh token stops working), at the country the card
+ * was enrolled in. `unless`: a stored token other than this access token is taken as is while fresh
+ * (another process refreshed it meanwhile).
  */
 export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: { unless?: string | undefined; always?: boolean } = {}): Promise<TokenRecord> {
   const key = tokenKey('card', cardId);
-  return ctx.tokens.locked(async () => {
-    const current = (await ctx.tokens.all())[key];
-    if (!current) throw new AuthError(`No card token for card ${cardId}`, 'Enroll it first: citi card enroll --last4 ... --phone ...');
-    const now = ctx.now();
-    if (!opts.always) {
-      const rotatedElsewhere = opts.unless !== undefined && current.accessToken !== opts.unless;
-      if ((opts.unless === undefined || rotatedElsewhere) && isFresh(current, now)) return current;
-    }
-    const enrollAgain = `Enroll the card again: citi card enroll --last4 ${current.meta?.lastFour ?? '....'} --phone ...`;
-    if (!current.refreshToken || (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now)) {
-      throw new AuthError(`The card token of ${cardId} has expired and cannot be refreshed`, enrollAgain);
-    }
-    let res;
-    try {
-      res = await requestToken(whereOf(ctx, current), 'cardRefresh', { grant_type: 'refresh_token', refresh_token: current.refreshToken }, 'Card token refresh');
-    } catch (err) {
-      if (err instanceof AuthError) throw new AuthError(err.message, enrollAgain);
-      throw err;
-    }
-    const fresh = toRecord('card', res, ctx.now(), current.scope);
-    const record: TokenRecord = {
-      ...fresh,
-      cardId,
-      // Without a new refresh token the old one still stands (RFC 6749 allows either).
-      ...(fresh.refreshToken ? {} : { refreshToken: current.refreshToken, ...(current.refreshExpiresAt ? { refreshExpiresAt: current.refreshExpiresAt } : {}) }),
-      ...(current.meta ? { meta: current.meta } : {}),
-    };
-    await ctx.tokens.update((t) => void (t[key] = record));
-    return record;
-  });
+  // Only on failure: the pair is kept (forgetDead: false), so its last four digits are still there.
+  const enrollAgain = async () => `Enroll the card again: citi card enroll --last4 ${(await ctx.tokens.get(key))?.meta?.lastFour ?? '....'} --phone ...`;
+  let outcome;
+  try {
+    outcome = await refreshStoredPair(ctx, key, {
+      endpoint: 'cardRefresh',
+      what: 'Card token refresh',
+      forgetDead: false,
+      at: (record) => whereOf(ctx, record),
+      ...(opts.unless !== undefined ? { refused: opts.unless } : {}),
+      ...(opts.always ? { always: true } : {}),
+    });
+  } catch (err) {
+    if (err instanceof AuthError) throw new AuthError(err.message, await enrollAgain());
+    throw err;
+  }
+  if (outcome.record) return outcome.record;
+  if (outcome.why === 'gone') throw new AuthError(`No card token for card ${cardId}`, 'Enroll it first: citi card enroll --last4 ... --phone ...');
+  if (outcome.why === 'refused') throw new AuthError(oauthFailure(outcome.res!, 'Card token refresh').message, await enrollAgain());
+  throw new AuthError(`The card token of ${cardId} has expired and cannot be refreshed`, await enrollAgain());
 }
 
 /** Activates the card token for its card (once per card); records the status. */
