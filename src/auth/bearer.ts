@@ -1,6 +1,5 @@
 /** The access token a resource call needs, by kind of token: reused, refreshed or newly obtained. */
 import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
-import { UsageError } from '../errors.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { cardToken } from './card.js';
 import { defaultThreeLeggedScopes, threeLeggedToken } from './authorization-code.js';
@@ -30,7 +29,5 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
       // Only a person at a terminal can finish a browser sign-in started by a call.
       return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login, signIn: ctx.interactive })).record;
     }
-    default:
-      throw new UsageError(`${req.kind} tokens are not supported yet`);
   }
 }
