@@ -212,9 +212,8 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
     ctx.http.request({
       method: 'POST',
       path: endpointPath(c, 'cardActivate'),
-      headers: { authorization: `Bearer ${t.accessToken}` },
       json: { cardId: id },
-      citiHeaders: true,
+      bearer: t.accessToken,
     });
   let res = await send(token);
   if (res.status === 401) res = await send(await cardToken(ctx, id, { force: true }));

@@ -83,9 +83,9 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
       method,
       path,
       query,
-      headers: { ...contentType, ...headers, authorization: `Bearer ${token.accessToken}` },
+      headers: { ...contentType, ...headers },
       ...(body !== undefined ? { body } : {}),
-      citiHeaders: true,
+      bearer: token.accessToken,
     });
   };
   let res = await send(false);

@@ -43,7 +43,7 @@ export const psd2Leg: DemoLeg = {
         'GET /v1/apac/onboarding/products (over mutual TLS)',
         async () => {
           const token = await twoLeggedToken(ctx);
-          const res = await ctx.http.request({ method: 'GET', path: '/v1/apac/onboarding/products', headers: { authorization: `Bearer ${token.record.accessToken}` }, citiHeaders: true });
+          const res = await ctx.http.request({ method: 'GET', path: '/v1/apac/onboarding/products', bearer: token.record.accessToken });
           if (res.status !== 200) throw new ApiError(`GET /v1/apac/onboarding/products: ${describeError(res)}`);
           return res.body as { products: unknown[] };
         },

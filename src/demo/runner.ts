@@ -49,9 +49,8 @@ export function createDemoContext(f: Factory, sandbox: RunningSandbox, s: Style)
       const res = await ctx.http.request({
         method,
         path,
-        headers: { authorization: `Bearer ${token.accessToken}` },
         ...(body !== undefined ? { json: body } : {}),
-        citiHeaders: true,
+        bearer: token.accessToken,
       });
       if (res.status < 200 || res.status >= 300) throw new ApiError(`${method} ${path}: ${describeError(res)}`);
       return res.body;

@@ -95,7 +95,7 @@ export const threeLeggedLeg: DemoLeg = {
       'citi revoke --three-legged (token_type_hint=refresh_token)',
       async () => {
         const result = await revokeStored(ctx, key, refreshed);
-        const res = await ctx.http.request({ method: 'GET', path: '/v1/accounts', headers: { authorization: `Bearer ${refreshed.accessToken}` }, citiHeaders: true });
+        const res = await ctx.http.request({ method: 'GET', path: '/v1/accounts', bearer: refreshed.accessToken });
         if (res.status !== 401) throw new Error(`The revoked token should be refused (got HTTP ${res.status})`);
         return result;
       },

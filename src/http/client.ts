@@ -35,8 +35,11 @@ export interface HttpRequest {
   json?: unknown;
   /** A raw body, sent as is. */
   body?: string;
-  /** Adds Citi's resource-call headers: `uuid` (fresh each time) and `client_id`. */
-  citiHeaders?: boolean;
+  /**
+   * A resource call with this access token: `Authorization: Bearer …` and Citi's resource-call
+   * headers, `uuid` (fresh each time) and `client_id`.
+   */
+  bearer?: string;
 }
 
 export interface HttpResponse {
@@ -68,7 +71,8 @@ export class HttpClient {
     const url = new URL(this.urlFor(req.path));
     if (req.query) for (const [k, v] of new URLSearchParams(req.query)) url.searchParams.append(k, v);
     const headers: Record<string, string> = { accept: 'application/json', ...lower(req.headers) };
-    if (req.citiHeaders) {
+    if (req.bearer !== undefined) {
+      headers.authorization = `Bearer ${req.bearer}`;
       headers.uuid ??= randomUUID();
       headers.client_id ??= this.options.clientId;
     }
