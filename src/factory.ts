@@ -35,6 +35,8 @@ export class Factory {
   readonly config: ConfigStore;
   private profilePromise?: Promise<ResolvedProfile>;
   private readonly stores = new Map<StoreKind, SecretStore>();
+  /** The store each profile's secrets are in, decided once per run (it may probe the keychain). */
+  private readonly profileStores = new Map<string, Promise<SecretStore>>();
 
   constructor(
     readonly io: IO,
@@ -87,7 +89,16 @@ export class Factory {
    * The store for a profile. Credentials taken wholly from the environment need no keychain: when
    * the keychain was only the default and cannot be reached, tokens are kept in memory for this run.
    */
-  async secretsFor(profile: ResolvedProfile): Promise<SecretStore> {
+  secretsFor(profile: ResolvedProfile): Promise<SecretStore> {
+    let store = this.profileStores.get(profile.name);
+    if (!store) {
+      store = this.chooseSecrets(profile);
+      this.profileStores.set(profile.name, store);
+    }
+    return store;
+  }
+
+  private async chooseSecrets(profile: ResolvedProfile): Promise<SecretStore> {
     const store = this.secretStore(profile.store);
     if (store.kind !== 'keychain' || !profile.envSecret || !profile.storeIsDefault) return store;
     try {
@@ -100,6 +111,7 @@ export class Factory {
       return this.secretStore('memory');
     }
   }
+
 
   async tokens(profile?: ResolvedProfile): Promise<TokenStore> {
     const p = profile ?? (await this.profile());
@@ -145,10 +157,11 @@ export class Factory {
   async clientSecret(profile: ResolvedProfile): Promise<string> {
     if (profile.envSecret) return profile.envSecret;
     if (profile.fromEnv) throw new UsageError('CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not');
-    const secret = await (await this.secretsFor(profile)).get(accounts.clientSecret(profile.name));
+    const secrets = await this.secretsFor(profile);
+    const secret = await secrets.get(accounts.clientSecret(profile.name));
     if (!secret) {
       throw new AuthError(
-        `No client secret stored for profile "${profile.name}" (${(await this.secretsFor(profile)).location})`,
+        `No client secret stored for profile "${profile.name}" (${secrets.location})`,
         `Run \`citi login${profile.name === 'default' ? '' : ` --profile ${profile.name}`}\`, or set CITI_CLIENT_SECRET.`,
       );
     }
