@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { buildRegistrationRequest, validateRegistrationResponse } from '../auth/psd2-registration.js';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
-import { checkCountry, DEFAULT_BUSINESS, parseStoreKind, profileName, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
+import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, profileName, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
@@ -84,7 +84,7 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     throw new UsageError('Registering a PSD2 client needs your eIDAS (QWAC) certificate', 'Give --cert FILE --key FILE, or --p12 FILE (for the emulator: `citi sandbox certs --out DIR`).');
   }
   const p12Passphrase = tls.p12 ? await f.p12Passphrase(tls.p12, await stdinPassphrase(f.io, opts.p12PassphraseStdin)) : undefined;
-  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? 'keychain';
+  const storeKind = chosenStoreKind(f.globals.store, env) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const resolved: ResolvedProfile = {
     name,

@@ -10,7 +10,7 @@ import {
   DEFAULT_BUSINESS,
   DEFAULT_COUNTRY,
   isLoopbackHost,
-  parseStoreKind,
+  chosenStoreKind,
   profileName,
   validateBaseUrl,
   type Profile,
@@ -123,7 +123,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
 
   if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
-  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? existing?.store ?? 'keychain';
+  const storeKind = chosenStoreKind(f.globals.store, env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const addingCertOnly = Boolean(existing && (opts.cert || opts.p12 || opts.ca) && !opts.clientId);
 
@@ -224,7 +224,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): 
   const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env: f.io.env, config: f.config });
   const existing = await f.config.getProfile(name);
   if (!existing) throw new UsageError(`Unknown profile "${name}"`);
-  const storeKind = parseStoreKind(f.globals.store, '--store') ?? parseStoreKind(f.io.env.CITI_STORE, 'CITI_STORE') ?? existing.store ?? 'keychain';
+  const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const hadSecret = await secrets.delete(accounts.clientSecret(name));
   await secrets.delete(accounts.p12Passphrase(name));

@@ -130,10 +130,15 @@ export async function profileName(input: Pick<ResolveInput, 'profile' | 'env' | 
   return input.profile || input.env.CITI_PROFILE || (await input.config.read()).defaultProfile || DEFAULT_PROFILE;
 }
 
-export function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
+function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
   if (value === undefined || value === '') return undefined;
   if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
   throw new UsageError(`${from} must be one of ${STORE_KINDS.join(', ')} (got "${value}")`);
+}
+
+/** Where secrets live when a flag, CITI_STORE or the profile says (in that order); undefined when none does. */
+export function chosenStoreKind(flag: string | undefined, env: NodeJS.ProcessEnv, saved?: Pick<Profile, 'store'>): StoreKind | undefined {
+  return parseStoreKind(flag, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
 }
 
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
@@ -150,8 +155,7 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
     );
   }
   const baseUrl = validateBaseUrl(env.CITI_BASE_URL || saved?.baseUrl || ENVIRONMENTS.sandbox);
-  const store =
-    parseStoreKind(input.store, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
+  const store = chosenStoreKind(input.store, env, saved);
   const paths: EndpointPaths = { ...DEFAULT_PATHS };
   for (const [k, v] of Object.entries(saved?.paths ?? {})) if (isEndpointName(k) && v) paths[k] = v;
   return {
