@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
-import { ConfigStore, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
+import { ConfigStore, profileName, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
 import { lockDir } from './config/paths.js';
 import { AuthError, StoreUnavailableError, UsageError } from './errors.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';
@@ -113,9 +113,19 @@ export class Factory {
   }
 
 
+  /** The name of the profile in use: --profile, CITI_PROFILE, the default profile, or "default". */
+  profileName(): Promise<string> {
+    return profileName({ ...(this.globals.profile ? { profile: this.globals.profile } : {}), env: this.io.env, config: this.config });
+  }
+
+  /** A profile's token cache in the given store, locked across citi processes. */
+  tokensIn(secrets: SecretStore, profile: string): TokenStore {
+    return new TokenStore(secrets, profile, lockDir(this.io.env));
+  }
+
   async tokens(profile?: ResolvedProfile): Promise<TokenStore> {
     const p = profile ?? (await this.profile());
-    return new TokenStore(await this.secretsFor(p), p.name, lockDir(this.io.env));
+    return this.tokensIn(await this.secretsFor(p), p.name);
   }
 
   /** The HTTP client of a profile; its client certificate (mutual TLS) is loaded on the first request. */

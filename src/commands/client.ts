@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { buildRegistrationRequest, validateRegistrationResponse } from '../auth/psd2-registration.js';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
-import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, profileName, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
+import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
@@ -63,7 +63,7 @@ export function register(program: Command, env: CommandEnv): void {
 
 export async function runClientRegister(f: Factory, opts: ClientRegisterOptions): Promise<void> {
   const env = f.io.env;
-  const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env, config: f.config });
+  const name = await f.profileName();
   if (await f.config.getProfile(name)) {
     throw new UsageError(`Profile "${name}" already exists`, `Register into a new one with --profile NAME, or remove it first: \`citi logout --profile ${name} --forget-profile\`.`);
   }

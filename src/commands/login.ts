@@ -11,17 +11,15 @@ import {
   DEFAULT_COUNTRY,
   isLoopbackHost,
   chosenStoreKind,
-  profileName,
   validateBaseUrl,
   type Profile,
   type ResolvedProfile,
 } from '../config/profiles.js';
-import { lockDir } from '../config/paths.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
 import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
-import { TokenStore, tokenKey } from '../store/tokens.js';
+import { tokenKey } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -89,7 +87,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   const env = f.io.env;
   const interactive = canPrompt(f.io);
   const prompter = f.prompter();
-  const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env, config: f.config });
+  const name = await f.profileName();
   const existing = await f.config.getProfile(name);
 
   if (opts.env && opts.baseUrl) throw new UsageError('Give --env or --base-url, not both');
@@ -185,7 +183,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
     verified = true;
   }
-  const tokens = new TokenStore(secrets, name, lockDir(env));
+  const tokens = f.tokensIn(secrets, name);
   await secrets.set(accounts.clientSecret(name), secret);
   if (p12Passphrase !== undefined) await secrets.set(accounts.p12Passphrase(name), p12Passphrase);
   // Tokens of the old credentials are no use with new ones.
@@ -221,14 +219,14 @@ export function validateRedirectUri(value: string): string {
 }
 
 export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {
-  const name = await profileName({ ...(f.globals.profile ? { profile: f.globals.profile } : {}), env: f.io.env, config: f.config });
+  const name = await f.profileName();
   const existing = await f.config.getProfile(name);
   if (!existing) throw new UsageError(`Unknown profile "${name}"`);
   const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const hadSecret = await secrets.delete(accounts.clientSecret(name));
   await secrets.delete(accounts.p12Passphrase(name));
-  const hadTokens = await new TokenStore(secrets, name, lockDir(f.io.env)).clear();
+  const hadTokens = await f.tokensIn(secrets, name).clear();
   if (opts.forgetProfile) await f.config.removeProfile(name);
   const s = await style(f.io.color);
   const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
