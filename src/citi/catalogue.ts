@@ -2,7 +2,8 @@
  * Which kind of token each resource API takes, and which scope it needs.
  * The client picks its token from this; the emulator enforces it.
  */
-export type TokenKind = 'two-legged' | 'three-legged' | 'card';
+/** `password`: a customer token from the password grant (headless), used where a three-legged one is. */
+export type TokenKind = 'two-legged' | 'three-legged' | 'card' | 'password';
 
 export interface ApiEntry {
   /** A short name for help text and errors. */
