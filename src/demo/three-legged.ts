@@ -10,7 +10,12 @@ import { formatDuration } from '../util/duration.js';
 import type { DemoLeg } from './runner.js';
 
 interface AccountList {
-  accountGroupSummary: { accountGroup: string; accounts: Record<string, { accountId: string; availableBalance: number }>[] }[];
+  accountGroupSummary: { accountGroup: string; accounts: Record<string, { accountId: string; displayAccountNumber: string; availableBalance: number }>[] }[];
+}
+
+interface Eligible {
+  sourceAccounts: { sourceAccountId: string; displaySourceAccountNumber: string }[];
+  destinationSourceAcctCombinations: { destinationAccountId: string; displayDestinationAccountNumber: string }[];
 }
 
 /** The demo's browser: opens the authorize URL and follows the emulator's redirect to the callback server. */
@@ -51,15 +56,23 @@ export const threeLeggedLeg: DemoLeg = {
     const source = pick('SAVINGS_AND_INVESTMENTS');
     const destination = pick('CHECKING');
     if (!source || !destination) throw new Error('The demo user needs a savings and a checking account');
+    // Money movement names accounts by its own IDs: find the two accounts among the eligible ones.
+    const eligible = (await d.step(
+      'GET /v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts',
+      () => d.api('GET', '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts'),
+      (b) => `${(b as Eligible).sourceAccounts.length} source and ${(b as Eligible).destinationSourceAcctCombinations.length} destination accounts`,
+    )) as Eligible;
+    const from = eligible.sourceAccounts.find((a) => a.displaySourceAccountNumber === source.displayAccountNumber);
+    const to = eligible.destinationSourceAcctCombinations.find((a) => a.displayDestinationAccountNumber === destination.displayAccountNumber);
+    if (!from || !to) throw new Error('The savings and checking accounts should be eligible for a transfer');
     const pre = (await d.step(
-      `POST /v1/moneyMovement/personalDomesticTransfers/preprocess (100.00 SGD ${source.accountId} → ${destination.accountId})`,
+      `POST /v1/moneyMovement/personalDomesticTransfers/preprocess (100.00 SGD ${source.displayAccountNumber} → ${destination.displayAccountNumber})`,
       () =>
         d.api('POST', '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
-          sourceAccountId: source.accountId,
+          sourceAccountId: from.sourceAccountId,
           transactionAmount: 100,
           transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY',
-          destinationAccountId: destination.accountId,
-          chargeBearer: 'OUR',
+          destinationAccountId: to.destinationAccountId,
           remarks: 'citi demo',
         }),
       (b) => `controlFlowId ${(b as { controlFlowId: string }).controlFlowId}`,
