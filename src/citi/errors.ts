@@ -17,6 +17,9 @@ export function isCitiErrorBody(body: unknown): body is CitiErrorBody {
   return typeof b.code === 'string' && typeof b.type === 'string';
 }
 
+/** Citi's words when it refuses who is calling (the app or the customer). */
+const CREDENTIALS_INVALID = 'Authorization credentials are missing or invalid';
+
 /** The standard errors, each with its HTTP status. */
 export const CITI_ERRORS = {
   /** Also Citi's answer to an unknown or malformed ID (account, card, payee, application) in a path, query or body. */
@@ -27,15 +30,9 @@ export const CITI_ERRORS = {
     body: { type: 'error', code: 'unAuthorized', details: 'Authorization credential is missing or invalid' },
   },
   /** A client_id header that is not the app the token was issued to. */
-  clientMismatch: {
-    status: 401,
-    body: { type: 'unAuthorized', code: '401', details: 'Authorization credentials are missing or invalid' },
-  },
+  clientMismatch: { status: 401, body: { type: 'unAuthorized', code: '401', details: CREDENTIALS_INVALID } },
   /** The password grant with an unknown user or a wrong password. */
-  invalidCredentials: {
-    status: 401,
-    body: { type: 'invalid', code: '401', details: 'Authorization credentials are missing or invalid' },
-  },
+  invalidCredentials: { status: 401, body: { type: 'invalid', code: '401', details: CREDENTIALS_INVALID } },
   /** The password grant without a live bizToken from GET /security/e2eKey [project-defined code]. */
   invalidBizToken: {
     status: 401,

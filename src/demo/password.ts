@@ -3,13 +3,13 @@
  * accounts it opens, a wrong password refused, a refresh and a revoke.
  */
 import { passwordSignIn, passwordToken } from '../auth/password.js';
-import { revokeStored } from '../auth/revoke.js';
 import { refreshStoredPair } from '../auth/token-endpoint.js';
 import { AuthError } from '../errors.js';
 import { SANDBOX_PASSWORD } from '../sandbox/seed-users.js';
 import { tokenKey } from '../store/tokens.js';
 import { tableRows } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
+import { refreshThenRevoke } from './customer-pair.js';
 import type { DemoLeg } from './runner.js';
 
 const USER = 'SandboxUser2';
@@ -43,25 +43,11 @@ export const passwordLeg: DemoLeg = {
       (message) => message.replace(/^.*failed: /, ''),
     );
     const key = tokenKey('password', USER);
-    const refreshed = await d.step(
-      'refresh (POST /authCode/oauth2/refresh; the refresh token rotates)',
-      async () => {
-        const outcome = await refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, always: true });
-        if (!outcome.record) throw new Error(`The refresh failed: ${outcome.reason}`);
-        if (outcome.record.refreshToken === record.refreshToken) throw new Error('The refresh token did not rotate');
-        return outcome.record;
-      },
-      (r) => `new pair stored, expires in ${formatDuration(r.expiresAt - f.now())}`,
-    );
-    await d.step(
-      'citi revoke --three-legged (the password-grant pair, token_type_hint=refresh_token)',
-      async () => {
-        const result = await revokeStored(ctx, key, refreshed);
-        const res = await ctx.http.request({ method: 'GET', path: '/v1/accounts', bearer: refreshed.accessToken });
-        if (res.status !== 401) throw new Error(`The revoked token should be refused (got HTTP ${res.status})`);
-        return result;
-      },
-      (r) => `${r.atServer ? 'revoked at the server' : 'forgotten'}; the old access token is now refused (401)`,
-    );
+    await refreshThenRevoke(d, {
+      key,
+      record,
+      refresh: () => refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, refused: record.accessToken }),
+      revokeTitle: 'citi revoke --three-legged (the password-grant pair, token_type_hint=refresh_token)',
+    });
   },
 };

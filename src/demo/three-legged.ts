@@ -3,10 +3,10 @@
  * customer profile, a domestic transfer, a refresh (the refresh token rotates) and a revoke.
  */
 import { refreshThreeLegged, threeLeggedToken } from '../auth/authorization-code.js';
-import { revokeStored } from '../auth/revoke.js';
 import { tokenKey } from '../store/tokens.js';
 import { renderTable, tableRows, writeLine } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
+import { refreshThenRevoke } from './customer-pair.js';
 import type { DemoLeg } from './runner.js';
 
 interface AccountList {
@@ -94,25 +94,11 @@ export const threeLeggedLeg: DemoLeg = {
     );
 
     const key = tokenKey('three-legged', record.scope);
-    const refreshed = await d.step(
-      'refresh (POST /authCode/oauth2/refresh; the refresh token rotates)',
-      async () => {
-        const outcome = await refreshThreeLegged(ctx, key, { refused: record.accessToken });
-        if (!outcome.record) throw new Error(`The refresh failed: ${outcome.reason}`);
-        if (outcome.record.refreshToken === record.refreshToken) throw new Error('The refresh token did not rotate');
-        return outcome.record;
-      },
-      (r) => `new pair stored, expires in ${formatDuration(r.expiresAt - f.now())}`,
-    );
-    await d.step(
-      'citi revoke --three-legged (token_type_hint=refresh_token)',
-      async () => {
-        const result = await revokeStored(ctx, key, refreshed);
-        const res = await ctx.http.request({ method: 'GET', path: '/v1/accounts', bearer: refreshed.accessToken });
-        if (res.status !== 401) throw new Error(`The revoked token should be refused (got HTTP ${res.status})`);
-        return result;
-      },
-      (r) => `${r.atServer ? 'revoked at the server' : 'forgotten'}; the old access token is now refused (401)`,
-    );
+    await refreshThenRevoke(d, {
+      key,
+      record,
+      refresh: () => refreshThreeLegged(ctx, key, { refused: record.accessToken }),
+      revokeTitle: 'citi revoke --three-legged (token_type_hint=refresh_token)',
+    });
   },
 };
