@@ -119,6 +119,16 @@ describe('the bizToken', () => {
     expect(res.stderr).toContain('The bizToken was refused; getting a new E2E key and trying once more.');
   });
 
+  it('through the binary, against `citi sandbox start --biz-token-ttl 1ms`: refused, fetched again once, then exit 3', async () => {
+    const { sb, cli } = await setup(['--biz-token-ttl', '1ms']);
+    const res = await cli(['token', '--password', '--username', 'SandboxUser1', '--password-stdin'], { stdin: PASSWORD });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('The bizToken was refused; getting a new E2E key and trying once more.');
+    expect(res.stderr).toContain('invalidBizToken');
+    expect(sb.log().match(/GET \/gcb\/api\/security\/e2eKey 200/g)).toHaveLength(2);
+    expect(res.stderr + res.stdout).not.toContain(PASSWORD);
+  });
+
   it('refused twice: exit 3 after one retry', async () => {
     let keys = 0;
     const s = await sandbox({ ttls: { bizTokenMs: 0 }, log: (line) => void (line.startsWith('GET /gcb/api/security/e2eKey') && keys++) });
