@@ -68,7 +68,7 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   const query = parsePairs(opts.query ?? [], '=', '--query', 'key=value');
   const body = opts.data !== undefined ? await readData(f, opts.data) : undefined;
 
-  const api = findApi(path);
+  const api = findApi(path, method);
   let kind: TokenKind = 'two-legged';
   if (opts.auth) {
     if (!(AUTH_KINDS as string[]).includes(opts.auth)) throw new UsageError(`--auth must be one of ${AUTH_KINDS.join(', ')}`);

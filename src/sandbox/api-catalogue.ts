@@ -1,0 +1,175 @@
+/**
+ * Every catalogued endpoint, served from the catalogue: the guard (token kind and scope), request
+ * validation against Citi's published schema, and for endpoints without a hand-written route an
+ * answer generated from the response schema. Answers are deterministic (seeded by the endpoint,
+ * its path parameters and the app) and carry state between calls where a flow spans endpoints:
+ * what a creation returned is what a later read of that ID shows, a preprocess's controlFlowId is
+ * confirmed once and the confirmation repeats its amounts, and a payee added with a transfer
+ * (`…/preprocess/adhocWithPayeeCreation`, then confirmed) is in the payee list from then on.
+ */
+import { endpointKey, type CatalogueEntry, type EndpointMatch } from '../citi/catalogue.js';
+import { describeProblems, loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.js';
+import { idFor, hash, sampleFromSchema } from '../citi/schema-sample.js';
+import { requireBearer } from './guard.js';
+import { citiError, customError, header, isJsonRequest, json, type SandboxReply, type SandboxRequest } from './http.js';
+import type { IssuedToken, SandboxState } from './state.js';
+
+/** What one app's calls left behind: records by `idName=value`, control flows, added payees. */
+interface ControlFlow {
+  owner: string;
+  family: string;
+  values: Record<string, unknown>;
+  used: boolean;
+  addsPayee: boolean;
+}
+
+interface FlowStore {
+  records: Map<string, Record<string, unknown>>;
+  controlFlows: Map<string, ControlFlow>;
+  payees: Map<string, Record<string, unknown>[]>;
+  counter: number;
+}
+
+const stores = new WeakMap<SandboxState, FlowStore>();
+
+function storeOf(state: SandboxState): FlowStore {
+  let s = stores.get(state);
+  if (!s) {
+    s = { records: new Map(), controlFlows: new Map(), payees: new Map(), counter: 0 };
+    stores.set(state, s);
+  }
+  return s;
+}
+
+/** Transfers and payments: `…/preprocess[/adhoc…]` opens a flow that `…` or `…/confirmation` closes. */
+const PREPROCESS = /\/preprocess(\/\w+)?$/;
+
+/** The flow an endpoint belongs to: its path without the preprocess/confirmation step, market and plural. */
+export function flowFamily(path: string): string {
+  return path.replace(PREPROCESS, '').replace(/\/confirmation$/, '').replace('/emea/', '/').replace(/s$/, '');
+}
+
+export function isPreprocess(entry: Pick<CatalogueEntry, 'method' | 'path'>): boolean {
+  return entry.method === 'POST' && PREPROCESS.test(entry.path);
+}
+
+/** Guard and request validation for a catalogued endpoint; the token the call carries. */
+export async function checkCatalogued(req: SandboxRequest, state: SandboxState, entry: CatalogueEntry): Promise<IssuedToken> {
+  const token = requireBearer(req, state, entry);
+  const schemas = await loadSchemas();
+  const detail = schemas.detail(entry);
+  for (const p of detail.parameters) {
+    if (!p.required || p.in === 'path') continue;
+    const present = p.in === 'query' ? req.query.get(p.name) : header(req, p.name);
+    if (present === null || present === undefined || present === '') {
+      throw citiError('invalidRequest', `The ${p.in} parameter ${p.name} is required`, { location: p.name });
+    }
+  }
+  if (detail.request) {
+    if (req.body === undefined || !isJsonRequest(req)) throw citiError('invalidRequest', 'A JSON body is required');
+    const problems = schemas.check(entry, 'request', req.body);
+    if (problems.length) throw citiError('invalidRequest', describeProblems(problems), { location: problems[0]!.path });
+  }
+  return token;
+}
+
+/** The answer of an endpoint that has no hand-written route. */
+export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, match: EndpointMatch, token: IssuedToken, handWritten: ReadonlySet<string>): Promise<SandboxReply> {
+  const { entry, params } = match;
+  const schemas = await loadSchemas();
+  const detail = schemas.detail(entry);
+  const store = storeOf(state);
+  const owner = `${token.clientId}|${token.user ?? token.cardId ?? ''}`;
+  const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+
+  // State from earlier calls: records named by this call's path parameters, and its control flow.
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    Object.assign(values, store.records.get(`${owner}|${name}=${value}`));
+    values[name] = value;
+  }
+  let flow: ControlFlow | undefined;
+  const controlFlowId = typeof body.controlFlowId === 'string' ? body.controlFlowId : undefined;
+  if (controlFlowId !== undefined && opensFlow(flowFamily(entry.path), handWritten)) {
+    const found = store.controlFlows.get(controlFlowId);
+    if (!found || found.owner !== owner || found.used || found.family !== flowFamily(entry.path)) {
+      throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
+    }
+    found.used = true;
+    flow = found;
+    Object.assign(values, found.values);
+  }
+  Object.assign(values, flatten(body));
+  if (!detail.response) return { status: 204 };
+
+  const seed = `${endpointKey(entry)}|${Object.values(params).join('/')}|${token.clientId}`;
+  if (isPreprocess(entry)) values.controlFlowId = nextId(store, 'controlFlowId', seed);
+  let answer = sampleFromSchema(detail.response, schemas.definitions, { seed, values });
+
+  if (isPreprocess(entry) && isObject(answer)) {
+    const id = typeof answer.controlFlowId === 'string' ? answer.controlFlowId : (values.controlFlowId as string);
+    store.controlFlows.set(id, { owner, family: flowFamily(entry.path), values: { ...values, ...flatten(answer) }, used: false, addsPayee: /adhocWithPayeeCreation$/.test(entry.path) });
+  }
+  if (flow?.addsPayee) addPayee(store, owner, flow.values, seed);
+  if (entry.method !== 'GET' && isObject(answer)) remember(store, owner, answer, values);
+  if (entry.method === 'GET') answer = withPayees(answer, store.payees.get(owner) ?? [], detail.response, schemas);
+  return json(answer);
+}
+
+function opensFlow(family: string, handWritten: ReadonlySet<string>): boolean {
+  // A family whose preprocess is hand-written keeps its flows there; only generic ones are checked here.
+  return ![...handWritten].some((key) => key.startsWith('POST ') && PREPROCESS.test(key) && flowFamily(key.slice(5)) === family);
+}
+
+/** Identifiers a creation returns (`applicationId`, `payeeId`, …) name a record for later reads. */
+function remember(store: FlowStore, owner: string, answer: Record<string, unknown>, values: Record<string, unknown>): void {
+  const record = { ...values, ...flatten(answer) };
+  for (const [k, v] of Object.entries(answer)) {
+    if (/Id$/.test(k) && k !== 'controlFlowId' && typeof v === 'string') store.records.set(`${owner}|${k}=${v}`, record);
+  }
+}
+
+function addPayee(store: FlowStore, owner: string, values: Record<string, unknown>, seed: string): void {
+  const list = store.payees.get(owner) ?? [];
+  list.push({ ...values, payeeId: nextId(store, 'payeeId', seed) });
+  store.payees.set(owner, list);
+  store.records.set(`${owner}|payeeId=${list[list.length - 1]!.payeeId as string}`, list[list.length - 1]!);
+}
+
+/** A list whose items carry `payeeId` gets the payees added by this customer, in the items' shape. */
+function withPayees(answer: unknown, payees: Record<string, unknown>[], schema: object, schemas: CatalogueSchemas): unknown {
+  if (!payees.length || !isObject(answer)) return answer;
+  const resolved = deref(schema, schemas) as { properties?: Record<string, { type?: string; items?: object }> };
+  for (const [key, prop] of Object.entries(resolved.properties ?? {})) {
+    if (prop.type !== 'array' || !prop.items) continue;
+    const item = deref(prop.items, schemas) as { properties?: Record<string, unknown> };
+    if (!item.properties || !('payeeId' in item.properties)) continue;
+    const extra = payees.map((p) => sampleFromSchema(prop.items!, schemas.definitions, { seed: String(p.payeeId), values: p }));
+    answer[key] = [...(Array.isArray(answer[key]) ? (answer[key] as unknown[]) : []), ...extra];
+  }
+  return answer;
+}
+
+function deref(schema: object, schemas: CatalogueSchemas): object {
+  const ref = (schema as { $ref?: string }).$ref;
+  return ref ? (schemas.definitions[ref.replace('#/definitions/', '')] ?? {}) : schema;
+}
+
+function nextId(store: FlowStore, name: string, seed: string): string {
+  store.counter += 1;
+  return idFor(name, hash(`${seed}|${store.counter}`));
+}
+
+/** Leaf fields of a body by name (the first occurrence wins), so a later answer can repeat them. */
+function flatten(value: unknown, out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!isObject(value)) return out;
+  for (const [k, v] of Object.entries(value)) {
+    if (isObject(v)) flatten(v, out);
+    else if (!(k in out) && !Array.isArray(v)) out[k] = v;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
