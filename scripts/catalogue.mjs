@@ -272,13 +272,15 @@ function build(checkout) {
     const key = `${e.method} ${e.path}`;
     const { kind, scope, product } = classify(e.path);
     const existing = endpoints.get(key);
+    const detail = { operationId: e.operationId, parameters: e.parameters ?? [], ...(e.request ? { request: e.request } : {}), ...(e.response ? { response: e.response } : {}) };
     if (existing) {
       existing.index.markets = [...new Set([...existing.index.markets, ...e.markets])];
+      if (e.override) existing.detail = { ...detail, ...(existing.detail.description ? { description: existing.detail.description } : {}) };
       continue;
     }
     endpoints.set(key, {
       index: { method: e.method, path: e.path, product, markets: e.markets, kind, scope, summary: e.summary },
-      detail: { operationId: e.operationId, parameters: e.parameters ?? [], ...(e.request ? { request: e.request } : {}), ...(e.response ? { response: e.response } : {}) },
+      detail,
     });
   }
   const sorted = [...endpoints.values()].sort((a, b) => a.index.path.localeCompare(b.index.path) || a.index.method.localeCompare(b.index.method));

@@ -107,7 +107,7 @@ export const ENDPOINTS: readonly CatalogueEntry[] = [
   {"method":"POST","path":"/v1/creditCards/{cardId}/easyPaymentPlans/search","product":"Loans and Easy Payment Plans","markets":["IN"],"kind":"card","scope":"epp_booking","summary":"Retrieve Easy Payment Plans Options"},
   {"method":"POST","path":"/v1/creditCards/{cardId}/supplementary/applications","product":"Cards","markets":["IN"],"kind":"three-legged","scope":"cards","summary":"Supplementary Card Application"},
   {"method":"GET","path":"/v1/creditCards/{cardId}/supplementaryCards","product":"Cards","markets":["IN"],"kind":"three-legged","scope":"cards","summary":"List Supplementary Cards"},
-  {"method":"GET","path":"/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan","product":"Loans and Easy Payment Plans","markets":["IN"],"kind":"card","scope":"epp_booking","summary":"Transaction Eligibility and Easy Payment Plans"},
+  {"method":"GET","path":"/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan","product":"Loans and Easy Payment Plans","markets":["IN","HK","SG","AU"],"kind":"card","scope":"epp_booking","summary":"Transaction Eligibility and Easy Payment Plans"},
   {"method":"POST","path":"/v1/creditCards/creditLimits","product":"Cards","markets":["IN"],"kind":"three-legged","scope":"cards","summary":"Request credit limit increase"},
   {"method":"PUT","path":"/v1/creditCards/creditLimits/decrease","product":"Cards","markets":["IN"],"kind":"three-legged","scope":"cards","summary":"Decrease Credit Limit"},
   {"method":"PUT","path":"/v1/creditCards/creditLimits/decrease/consents","product":"Cards","markets":["IN"],"kind":"three-legged","scope":"cards","summary":"Decrease Credit Limit with Consent"},

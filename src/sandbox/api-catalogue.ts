@@ -7,7 +7,7 @@
  * confirmed once and the confirmation repeats its amounts, and a payee added with a transfer
  * (`…/preprocess/adhocWithPayeeCreation`, then confirmed) is in the payee list from then on.
  */
-import { endpointKey, type CatalogueEntry, type EndpointMatch } from '../citi/catalogue.js';
+import { API_CATALOGUE, endpointKey, type CatalogueEntry, type EndpointMatch } from '../citi/catalogue.js';
 import { describeProblems, loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.js';
 import { idFor, hash, sampleFromSchema } from '../citi/schema-sample.js';
 import { requireBearer } from './guard.js';
@@ -90,7 +90,7 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
   }
   let flow: ControlFlow | undefined;
   const controlFlowId = typeof body.controlFlowId === 'string' ? body.controlFlowId : undefined;
-  if (controlFlowId !== undefined && opensFlow(flowFamily(entry.path), handWritten)) {
+  if (controlFlowId !== undefined && !isPreprocess(entry) && opensFlow(flowFamily(entry.path), handWritten)) {
     const found = store.controlFlows.get(controlFlowId);
     if (!found || found.owner !== owner || found.used || found.family !== flowFamily(entry.path)) {
       throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
@@ -116,9 +116,9 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
   return json(answer);
 }
 
+/** Whether this module opens the family's control flows (a generic preprocess); hand-written ones keep their own. */
 function opensFlow(family: string, handWritten: ReadonlySet<string>): boolean {
-  // A family whose preprocess is hand-written keeps its flows there; only generic ones are checked here.
-  return ![...handWritten].some((key) => key.startsWith('POST ') && PREPROCESS.test(key) && flowFamily(key.slice(5)) === family);
+  return API_CATALOGUE.some((e) => isPreprocess(e) && flowFamily(e.path) === family && !handWritten.has(endpointKey(e)));
 }
 
 /** Identifiers a creation returns (`applicationId`, `payeeId`, …) name a record for later reads. */

@@ -11,7 +11,7 @@ import type { SandboxState } from './state.js';
 
 /** The scope of each API comes from the catalogue the client uses too. */
 function need(name: string): { kind: 'three-legged'; scope: string } {
-  const entry = API_CATALOGUE.find((e) => e.product === name);
+  const entry = API_CATALOGUE.find((e) => e.product === name && e.kind === 'three-legged');
   if (!entry) throw new Error(`No API "${name}" in the catalogue`);
   return { kind: 'three-legged', scope: entry.scope };
 }

@@ -166,11 +166,11 @@ describe('citi call', () => {
   it('shows Citi errors in one line with exit 1, and keeps the body with --json', async () => {
     const { s, cli } = await setup();
     await login(cli, s);
-    const res = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status']);
+    const res = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1']);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('error: HTTP 404 resourceNotFound: No application APP9');
     expect(res.stdout).toBe('');
-    const json = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status', '--json']);
+    const json = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'resourceNotFound' });
   });
 
