@@ -23,10 +23,18 @@ interface ControlFlow {
   addsPayee: boolean;
 }
 
+/** Something a call created: listed wherever a list's items carry its ID field. */
+interface Created {
+  owner: string;
+  idName: string;
+  id: string;
+  values: Record<string, unknown>;
+}
+
 interface FlowStore {
   records: Map<string, Record<string, unknown>>;
   controlFlows: Map<string, ControlFlow>;
-  payees: Map<string, Record<string, unknown>[]>;
+  created: Created[];
   counter: number;
 }
 
@@ -35,7 +43,7 @@ const stores = new WeakMap<SandboxState, FlowStore>();
 function storeOf(state: SandboxState): FlowStore {
   let s = stores.get(state);
   if (!s) {
-    s = { records: new Map(), controlFlows: new Map(), payees: new Map(), counter: 0 };
+    s = { records: new Map(), controlFlows: new Map(), created: [], counter: 0 };
     stores.set(state, s);
   }
   return s;
@@ -79,7 +87,7 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
   const schemas = await loadSchemas();
   const detail = schemas.detail(entry);
   const store = storeOf(state);
-  const owner = `${token.clientId}|${token.user ?? token.cardId ?? ''}`;
+  const owner = ownerOf(token);
   const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
 
   // State from earlier calls: records named by this call's path parameters, and its control flow.
@@ -110,10 +118,21 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
     const id = typeof answer.controlFlowId === 'string' ? answer.controlFlowId : (values.controlFlowId as string);
     store.controlFlows.set(id, { owner, family: flowFamily(entry.path), values: { ...values, ...flatten(answer) }, used: false, addsPayee: /adhocWithPayeeCreation$/.test(entry.path) });
   }
-  if (flow?.addsPayee) addPayee(store, owner, flow.values, seed);
+  if (flow?.addsPayee) addCreated(store, { owner, idName: 'payeeId', id: nextId(store, 'payeeId', seed), values: flow.values });
   if (entry.method !== 'GET' && isObject(answer)) remember(store, owner, answer, values);
-  if (entry.method === 'GET') answer = withPayees(answer, store.payees.get(owner) ?? [], detail.response, schemas);
+  if (entry.method === 'GET') answer = withCreated(answer, store, owner, params, detail.response, schemas);
   return json(answer);
+}
+
+/** What a hand-written route answered, remembered like a generic answer so generic reads can repeat it. */
+export function recordAnswer(req: SandboxRequest, state: SandboxState, match: EndpointMatch, token: IssuedToken, reply: SandboxReply): void {
+  if (match.entry.method === 'GET' || reply.status >= 300 || !isObject(reply.body)) return;
+  const values = { ...flatten(req.body), ...match.params };
+  remember(storeOf(state), ownerOf(token), reply.body, values);
+}
+
+function ownerOf(token: IssuedToken): string {
+  return `${token.clientId}|${token.user ?? token.cardId ?? ''}`;
 }
 
 /** Whether this module opens the family's control flows (a generic preprocess); hand-written ones keep their own. */
@@ -125,29 +144,39 @@ function opensFlow(family: string, handWritten: ReadonlySet<string>): boolean {
 function remember(store: FlowStore, owner: string, answer: Record<string, unknown>, values: Record<string, unknown>): void {
   const record = { ...values, ...flatten(answer) };
   for (const [k, v] of Object.entries(answer)) {
-    if (/Id$/.test(k) && k !== 'controlFlowId' && typeof v === 'string') store.records.set(`${owner}|${k}=${v}`, record);
+    if (/Id$/.test(k) && k !== 'controlFlowId' && typeof v === 'string') addCreated(store, { owner, idName: k, id: v, values: record });
   }
 }
 
-function addPayee(store: FlowStore, owner: string, values: Record<string, unknown>, seed: string): void {
-  const list = store.payees.get(owner) ?? [];
-  list.push({ ...values, payeeId: nextId(store, 'payeeId', seed) });
-  store.payees.set(owner, list);
-  store.records.set(`${owner}|payeeId=${list[list.length - 1]!.payeeId as string}`, list[list.length - 1]!);
+function addCreated(store: FlowStore, c: Created): void {
+  const values = { ...c.values, [c.idName]: c.id };
+  store.records.set(`${c.owner}|${c.idName}=${c.id}`, values);
+  store.created.push({ ...c, values });
 }
 
-/** A list whose items carry `payeeId` gets the payees added by this customer, in the items' shape. */
-function withPayees(answer: unknown, payees: Record<string, unknown>[], schema: object, schemas: CatalogueSchemas): unknown {
-  if (!payees.length || !isObject(answer)) return answer;
+/**
+ * A list whose items carry an ID field gets what this customer created with that ID, in the items'
+ * shape, when it was created under the same path parameters (the applicants of this application).
+ */
+function withCreated(answer: unknown, store: FlowStore, owner: string, params: Record<string, string>, schema: object, schemas: CatalogueSchemas): unknown {
+  if (!isObject(answer)) return answer;
+  const mine = store.created.filter((c) => c.owner === owner && Object.entries(params).every(([k, v]) => c.values[k] === undefined || c.values[k] === v));
+  if (!mine.length) return answer;
   const resolved = deref(schema, schemas) as { properties?: Record<string, { type?: string; items?: object }> };
   for (const [key, prop] of Object.entries(resolved.properties ?? {})) {
     if (prop.type !== 'array' || !prop.items) continue;
-    const item = deref(prop.items, schemas) as { properties?: Record<string, unknown> };
-    if (!item.properties || !('payeeId' in item.properties)) continue;
-    const extra = payees.map((p) => sampleFromSchema(prop.items!, schemas.definitions, { seed: String(p.payeeId), values: p }));
+    const listed = mine.filter((c) => carries(prop.items!, c.idName, schemas, 2));
+    if (!listed.length) continue;
+    const extra = listed.map((c) => sampleFromSchema(prop.items!, schemas.definitions, { seed: c.id, values: c.values }));
     answer[key] = [...(Array.isArray(answer[key]) ? (answer[key] as unknown[]) : []), ...extra];
   }
   return answer;
+}
+
+/** Whether items of this schema have the field, on them or on an object they hold (`{applicant: {applicantId}}`). */
+function carries(schema: object, field: string, schemas: CatalogueSchemas, depth: number): boolean {
+  const props = (deref(schema, schemas) as { properties?: Record<string, object> }).properties ?? {};
+  return field in props || (depth > 1 && Object.values(props).some((p) => carries(p, field, schemas, depth - 1)));
 }
 
 function deref(schema: object, schemas: CatalogueSchemas): object {

@@ -118,7 +118,10 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const fn = (req.query.get('cardFunction') ?? 'ALL').toUpperCase();
         if (!['ALL', 'CREDIT', 'DEBIT'].includes(fn)) throw citiError('invalidRequest', 'cardFunction must be ALL, CREDIT or DEBIT');
         const cards = user.cards.filter((c) => fn === 'ALL' || c.cardFunction === fn);
-        return json({ cardDetails: cards.map(({ cardFunction: _f, ...c }) => c) });
+        // Citi's card listing also gives each card's credit limit and sub-type.
+        return json({
+          cardDetails: cards.map(({ cardFunction: f, ...c }) => ({ ...c, currentCreditLimitAmount: f === 'CREDIT' ? 15000 : 0, subCardType: f === 'CREDIT' ? 'PLATINUM' : 'DEBIT' })),
+        });
       },
     },
     {
@@ -163,6 +166,8 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           transactionCurrencyCode: source.currencyCode,
           chargeBearer: typeof body.chargeBearer === 'string' ? body.chargeBearer : 'OUR',
           chargeAmount: { amount: 0, currencyCode: source.currencyCode },
+          debitDetails: { transactionDebitAmount: amount, currencyCode: source.currencyCode },
+          creditDetails: { transactionCreditAmount: amount, currencyCode: destination.currencyCode },
           foreignExchangeRate: 1,
           transferCurrencyIndicator: typeof body.transferCurrencyIndicator === 'string' ? body.transferCurrencyIndicator : 'SOURCE_ACCOUNT_CURRENCY',
         });
@@ -206,6 +211,12 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           destinationAccountId: destination.accountId,
           transactionAmount: transfer.amount,
           currencyCode: transfer.currencyCode,
+          sourceAccount: { displaySourceAccountNumber: source.displayAccountNumber, sourceAccountAvailableBalance: source.availableBalance, sourceCurrencyCode: source.currencyCode },
+          destinationAccount: {
+            displayDestinationAccountNumber: destination.displayAccountNumber,
+            destinationAccountAvailableBalance: destination.availableBalance,
+            destinationCurrencyCode: destination.currencyCode,
+          },
         });
       },
     },

@@ -6,7 +6,7 @@ import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
 import { endpointKey, matchEndpoint } from '../citi/catalogue.js';
-import { catalogueAnswer, checkCatalogued } from './api-catalogue.js';
+import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
 import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
 import { allRoutes } from './routes.js';
@@ -155,8 +155,10 @@ async function handle(
     pathMatched = true;
     if (route.method !== method) continue;
     const r = request(params);
-    if (api) await checkCatalogued(r, state, api.entry);
-    return await route.handler(r);
+    const token = api ? await checkCatalogued(r, state, api.entry) : undefined;
+    const reply = await route.handler(r);
+    if (api && token) recordAnswer(r, state, api, token, reply);
+    return reply;
   }
   if (api) {
     const r = request(api.params);
