@@ -40,8 +40,9 @@ export function register(program: Command, env: CommandEnv): void {
     .argument('<path>', 'path template (/v1/accounts/{accountId}) or a concrete path (/v1/accounts/SAV123)')
     .option('--json', 'print the same as JSON, with the JSON Schemas')
     .addHelpText('after', examples('citi apis show GET /v1/accounts/{accountId}', 'citi apis show POST /v1/apac/rewards/linkage --json'))
-    .action(async (method: string, path: string, opts: { json?: boolean }) => {
+    .action(async (method: string, path: string, opts: { json?: boolean }, cmd: Command) => {
       const { runApisShow } = await import('./apis-run.js');
-      await runApisShow(env.io, method, path, opts);
+      // `apis` has a --json of its own, which commander may hand to it instead.
+      await runApisShow(env.io, method, path, { json: Boolean(opts.json ?? cmd.optsWithGlobals<{ json?: boolean }>().json) });
     });
 }
