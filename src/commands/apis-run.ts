@@ -28,6 +28,10 @@ export async function runApis(io: IO, text: string | undefined, opts: ApisOption
       (!opts.kind || e.kind === opts.kind) &&
       (!needle || [e.path, e.summary, e.product, e.scope].some((s) => s.toLowerCase().includes(needle))),
   );
+  // A reader that stops early (`citi apis | head`) is no error; anything else still is.
+  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') io.stderr.write(`error: ${err.message}\n`);
+  });
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify(list.map(({ method, path, product, markets, kind, scope, summary }) => ({ method, path, product, markets, kind, scope, summary })), null, 2));
     return;

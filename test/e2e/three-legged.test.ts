@@ -150,7 +150,7 @@ describe('refresh, concurrency, revoke and status', () => {
     // Four processes find the token expired at once: one refreshes under the lock, the others use its pair.
     await sleep(2100);
     const results = await Promise.all(
-      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards', '/v1/accounts/SAV10011248/transactions'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
+      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards?cardFunction=ALL', '/v1/accounts/SAV10011248/transactions'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
     );
     for (const r of results) {
       expect(r.code).toBe(0);
@@ -276,7 +276,7 @@ describe.skipIf(!keychain)('refresh across processes with the real keychain (Sec
     expect(before.refreshToken).toMatch(/^RRIk/);
     await sleep(2100);
     const results = await Promise.all(
-      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards', '/v1/accounts/SAV10011248'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
+      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards?cardFunction=ALL', '/v1/accounts/SAV10011248'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
     );
     for (const r of results) {
       expect(r.stderr).toBe('');

@@ -134,6 +134,9 @@ describe('the API catalogue', () => {
       expect(e.scope).toBeTruthy();
       expect(e.product).toBeTruthy();
       expect(e.markets.length).toBeGreaterThan(0);
+      // The emulator issues only scopes it knows; every catalogued one must be among them.
+      const issued: readonly string[] = e.kind === 'two-legged' ? SCOPES.twoLegged : e.kind === 'card' ? SCOPES.card : SCOPES.threeLegged;
+      expect(issued).toContain(e.scope);
     }
     expect(new Set(API_CATALOGUE.map(endpointKey)).size).toBe(API_CATALOGUE.length);
     expect(REQUIRING.length).toBeGreaterThan(100);
