@@ -238,10 +238,10 @@ describe('emulator: flows that span endpoints', () => {
     expect(JSON.stringify((await call(lister, otherReq.path, otherReq)).body)).not.toContain(applicantId);
   });
 
-  it('a transfer preprocessed is confirmed once, with the preprocessed amount', async () => {
-    const pre = find('POST', '/v1/moneyMovement/internalDomesticTransfers/preprocess');
-    const confirm = find('POST', '/v1/moneyMovement/internalDomesticTransfers');
-    const preReq = await wellFormed(pre, { transactionAmount: 321.5 });
+  it('a transfer preprocessed is confirmed once, repeating what the preprocess was given', async () => {
+    const pre = find('POST', '/v1/moneyMovement/citiGlobalTransfers/preprocess');
+    const confirm = find('POST', '/v1/moneyMovement/citiGlobalTransfers');
+    const preReq = await wellFormed(pre, { sourceAccountId: 'SAV77777777' });
     const opened = await call(pre, preReq.path, preReq);
     expect(opened.status).toBe(200);
     const controlFlowId = (opened.body as { controlFlowId: string }).controlFlowId;
@@ -249,6 +249,7 @@ describe('emulator: flows that span endpoints', () => {
     const done = await call(confirm, confirmReq.path, { ...confirmReq, body: { ...(confirmReq.body as object), controlFlowId } });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(schemas.check(confirm, 'response', done.body)).toEqual([]);
+    expect(done.body, JSON.stringify(done.body)).toMatchObject({ sourceAccountDetails: { sourceAccountId: 'SAV77777777' } });
     const again = await call(confirm, confirmReq.path, { ...confirmReq, body: { ...(confirmReq.body as object), controlFlowId } });
     expect(again).toMatchObject({ status: 400, body: { code: 'invalidControlFlowId' } });
     const unknown = await call(confirm, confirmReq.path, { ...confirmReq, body: { ...(confirmReq.body as object), controlFlowId: 'CFNOPE' } });
