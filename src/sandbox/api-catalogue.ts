@@ -11,7 +11,7 @@ import { API_CATALOGUE, endpointKey, type CatalogueEntry, type EndpointMatch } f
 import { describeProblems, loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.js';
 import { idFor, hash, sampleFromSchema } from '../citi/schema-sample.js';
 import { requireBearer } from './guard.js';
-import { citiError, customError, header, isJsonRequest, json, type SandboxReply, type SandboxRequest } from './http.js';
+import { citiError, header, isJsonRequest, json, type SandboxReply, type SandboxRequest } from './http.js';
 import type { IssuedToken, SandboxState } from './state.js';
 
 /** What one app's calls left behind: records by `idName=value`, control flows, added payees. */
@@ -101,7 +101,7 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
   if (controlFlowId !== undefined && !isPreprocess(entry) && opensFlow(flowFamily(entry.path), handWritten)) {
     const found = store.controlFlows.get(controlFlowId);
     if (!found || found.owner !== owner || found.used || found.family !== flowFamily(entry.path)) {
-      throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
+      throw citiError('invalidControlFlowId');
     }
     found.used = true;
     flow = found;

@@ -181,7 +181,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const id = jsonObject(req).controlFlowId;
         const transfer = typeof id === 'string' ? data.transfers.get(id) : undefined;
         if (!transfer || transfer.userId !== user.userId || transfer.clientId !== token.clientId || transfer.confirmed || transfer.expiresAt <= state.now()) {
-          throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
+          throw citiError('invalidControlFlowId');
         }
         const source = accountOf(user, transfer.sourceAccountId);
         const destination = anyAccount(transfer.destinationAccountId)!;
