@@ -12,8 +12,9 @@
  * From each product's SDK it reads: the endpoint table of README.md (method, path, summary),
  * docs/<Api>.md (parameters, which are optional, the body and answer models), docs/<Model>.md
  * (fields, types, enums, which are optional), and the API sources for where each parameter goes
- * (header, query or path) and its name on the wire. Token kind, scope, product and markets come
- * from RULES below: Citi's pages state them per API product, the SDKs do not.
+ * (header, query or path) and its name on the wire. Token kind, scope and product come from RULES
+ * below (Citi's pages state them per API product, the SDKs do not); markets from the SDK's market,
+ * the path, and the markets Citi's pages list in catalogue-extra.json.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -282,6 +283,14 @@ function build(checkout) {
       index: { method: e.method, path: e.path, product, markets: e.markets, kind, scope, summary: e.summary },
       detail,
     });
+  }
+  // Markets Citi's pages add to endpoints the SDKs publish for one market only.
+  for (const m of extra.markets ?? []) {
+    for (const key of m.endpoints) {
+      const e = endpoints.get(key);
+      if (!e) throw new Error(`catalogue-extra.json: markets for ${key}, which is not in the catalogue`);
+      e.index.markets = [...new Set([...e.index.markets, ...m.markets])].sort();
+    }
   }
   const sorted = [...endpoints.values()].sort((a, b) => a.index.path.localeCompare(b.index.path) || a.index.method.localeCompare(b.index.method));
   return { sorted, definitions };
