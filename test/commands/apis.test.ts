@@ -82,6 +82,21 @@ describe('citi apis', () => {
   });
 });
 
+describe('citi call and the catalogue', () => {
+  it('takes the kind of token from the matched template: two-legged answered, three-legged needs a sign-in', async () => {
+    const s = await sandbox();
+    const e = await env({ CITI_BASE_URL: s.url, CITI_CLIENT_ID: s.clientId, CITI_CLIENT_SECRET: s.clientSecret, CITI_STORE: 'memory' });
+    // A newly catalogued two-legged endpoint: a client-credentials token, and the emulator's generic answer.
+    const ref = await spawnCli(['call', 'GET', '/v1/utilities/referenceData/paymentType', '--json', '--validate'], { env: e });
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(JSON.parse(ref.stdout)).toMatchObject({ referenceCode: 'paymentType' });
+    // The payee list is a customer's: without a terminal no sign-in can start, so exit 3 at once.
+    const payees = await spawnCli(['call', 'GET', '/v1/moneyMovement/payees/PAY1'], { env: e });
+    expect(payees.code).toBe(3);
+    expect(payees.stderr).toMatch(/three-legged|sign in/i);
+  });
+});
+
 /** A stand-in for Citi: a token for anyone, and a point balance of the shape it is told. */
 async function fakeCiti(balance: unknown): Promise<string> {
   const server = http.createServer((req, res) => {
