@@ -43,7 +43,7 @@ export async function withLock<T>(dir: string, name: string, fn: () => Promise<T
   try {
     for (;;) {
       try {
-        await fs.link(draft, file); // fails with EEXIST while another process holds the lock
+        await takeLock(draft, file, mine);
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fault(`Cannot take the lock ${file}: ${await describeFsError(err, file)}`, hint);
@@ -64,6 +64,18 @@ export async function withLock<T>(dir: string, name: string, fn: () => Promise<T
   } finally {
     // Only our own lock: never one that replaced it.
     if ((await readLock(file))?.text === mine) await fs.rm(file, { force: true });
+  }
+}
+
+/** Puts the lock in place whole; fails with EEXIST while another process holds it. */
+async function takeLock(draft: string, file: string, mine: string): Promise<void> {
+  try {
+    await fs.link(draft, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A file system without hard links: an exclusive create, then the owner written.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    await fs.writeFile(file, mine, { flag: 'wx', mode: 0o600 });
   }
 }
 
