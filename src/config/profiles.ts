@@ -118,8 +118,8 @@ export interface ResolvedProfile {
   /** True when no saved profile exists and everything came from the environment. */
   fromEnv: boolean;
   /**
-   * True when the credentials or the identity (base URL, client ID, country, business) come from the
-   * environment rather than wholly from the saved profile: such runs keep tokens of their own.
+   * True when the identity (base URL, client ID, country, business) is not the saved profile's:
+   * the environment changed it, or there is no saved profile. Such runs keep tokens of their own.
    */
   envIdentity?: boolean;
   redirectUri?: string;
@@ -175,7 +175,6 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   const asSaved =
     saved !== undefined &&
     (!envId || envId === saved.clientId) &&
-    !envSecret &&
     baseUrl === validateBaseUrl(saved.baseUrl) &&
     country === saved.country.toLowerCase() &&
     business === saved.business.toLowerCase();

@@ -113,7 +113,7 @@ export async function driveConsent(url: string, decision: 'allow' | 'deny', user
 export async function storedTokens(home: string, profile = 'default'): Promise<TokenMap> {
   const file = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'secrets.json'), 'utf8')) as Record<string, string>;
   const text = file[`${profile}/tokens`];
-  return text ? (JSON.parse(text) as TokenMap) : {};
+  return text ? (JSON.parse(text) as { tokens: TokenMap }).tokens : {};
 }
 
 export async function threeLegged(home: string) {

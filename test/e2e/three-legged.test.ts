@@ -267,7 +267,7 @@ describe.skipIf(!keychain)('refresh across processes with the real keychain (Sec
     const profile = `kc-${randomUUID().slice(0, 8)}`;
     const { env, cli, sb } = await setup(['--auto-consent', '--access-ttl', '2s'], [], { store: 'keychain', profile });
     onCleanup(async () => void (await cli(['logout'])));
-    const stored = async () => Object.values(JSON.parse((await new KeychainStore(5000).get(`${profile}/tokens`)) ?? '{}') as TokenMap).find((t) => t.kind === 'three-legged')!;
+    const stored = async () => Object.values((JSON.parse((await new KeychainStore(5000).get(`${profile}/tokens`)) ?? '{}') as { tokens?: TokenMap }).tokens ?? {}).find((t) => t.kind === 'three-legged')!;
     const run = startCli(['token', '--three-legged', '--no-browser'], env);
     const [, url] = await run.waitForStderr(AUTHORIZE_URL);
     await followAuthorize(url!);
