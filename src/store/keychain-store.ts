@@ -3,6 +3,10 @@
  * Secret Service: the library's default would fall back silently to the kernel keyring, which
  * forgets everything at logout. Every call has a timeout, and every failure says what to do.
  *
+ * The timeout bounds each call's wait for an answer (an unlock prompt included). Creating an entry
+ * connects to the Secret Service synchronously on this thread, so a Secret Service that accepts no
+ * calls at all is given up after the library's own D-Bus timeout (a few seconds) instead.
+ *
  * A locked Secret Service collection hides its items without an error: the library answers "no
  * such entry" for an entry that is not there or cannot be seen, and fails only when it must
  * unlock an item it found ("unlock prompt was dismissed" when nobody can answer the prompt). So

@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
+import { onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
 import { keyringSession, requireKeyringTools } from '../helpers/keyring-session.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 
@@ -58,6 +58,17 @@ describe.skipIf(!available)('a keychain that cannot be used (real gnome-keyring,
     const token = await citi(['token', '--json'], again.env);
     expect(token.code, token.stderr).toBe(0);
     expect(JSON.parse(token.stdout).source).toBe('new');
+  });
+
+  it('a Secret Service that does not answer: exit 4 with the ways out, not a hang', async () => {
+    const home = await tempConfigHome();
+    await saveProfile(home, 'http://127.0.0.1:9/gcb/api');
+    const session = await keyringSession('unlocked', await tempConfigHome());
+    const daemon = await session.daemonPid();
+    process.kill(daemon, 'SIGSTOP');
+    onCleanup(() => void process.kill(daemon, 'SIGCONT'));
+    const env = testEnv(home, { CITI_KEYCHAIN_TIMEOUT_MS: '700', ...session.env });
+    expectStoreFault(await spawnCli(['status'], { env, timeoutMs: 60_000 }), /OS keychain (did not answer within 700 ms|is unavailable)/);
   });
 
   it('no default collection: token, status and logout exit 4 instead of "no secret stored"', async () => {

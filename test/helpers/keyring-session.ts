@@ -45,7 +45,14 @@ const BARE_BUS = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Conf
  * (XDG_DATA_HOME). Resolves to the environment that points a process at it. The session ends
  * (its daemon with it) when the test ends, or at `stop()`.
  */
-export async function keyringSession(state: KeyringState, dataHome: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+export interface KeyringSession {
+  env: NodeJS.ProcessEnv;
+  /** The session's gnome-keyring-daemon (to pause it: a Secret Service that does not answer). */
+  daemonPid(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function keyringSession(state: KeyringState, dataHome: string): Promise<KeyringSession> {
   const report = 'echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec cat';
   let args: string[];
   if (state === 'no-service') {
@@ -77,5 +84,17 @@ export async function keyringSession(state: KeyringState, dataHome: string): Pro
     });
     child.once('close', (code) => reject(new Error(`dbus-run-session exited (${code}) before the bus was ready:\n${log}`)));
   });
-  return { env: { DBUS_SESSION_BUS_ADDRESS: bus, XDG_DATA_HOME: dataHome }, stop };
+  const daemonPid = async () => {
+    for (const pid of await fs.readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const [comm, environ] = await Promise.all([fs.readFile(`/proc/${pid}/comm`, 'utf8'), fs.readFile(`/proc/${pid}/environ`, 'utf8')]);
+        if (comm.startsWith('gnome-keyring') && environ.split('\0').includes(`XDG_DATA_HOME=${dataHome}`)) return Number(pid);
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+    throw new Error(`no gnome-keyring-daemon runs with XDG_DATA_HOME=${dataHome}`);
+  };
+  return { env: { DBUS_SESSION_BUS_ADDRESS: bus, XDG_DATA_HOME: dataHome }, daemonPid, stop };
 }
