@@ -73,6 +73,15 @@ describe('tokens and identities', () => {
     expect(await acceptedBy(a, fromA.access_token)).toBe(true);
   });
 
+  it("CITI_CLIENT_ID of another client without CITI_CLIENT_SECRET is refused, never paired with the profile's secret", async () => {
+    const { home, token } = await rig();
+    await token();
+    const res = await spawnCli(['token'], { env: testEnv(home, { CITI_PROFILE: JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'config.json'), 'utf8')).defaultProfile, CITI_STORE: 'file', CITI_CLIENT_ID: 'another-client' }) });
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toContain('CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not');
+    expect(res.stdout).toBe('');
+  });
+
   it('a profile whose base URL or client ID changes starts with no tokens', async () => {
     const { home, a, b, citi, token } = await rig();
     const fromA = await token();
