@@ -172,12 +172,13 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   const country = (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase();
   const business = (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
   const clientId = envId ?? saved?.clientId ?? '';
+  // The saved profile's identity, as it would resolve with nothing from the environment.
   const asSaved =
     saved !== undefined &&
-    (!envId || envId === saved.clientId) &&
-    baseUrl === validateBaseUrl(saved.baseUrl) &&
-    country === saved.country.toLowerCase() &&
-    business === saved.business.toLowerCase();
+    clientId === saved.clientId &&
+    baseUrl === (saved.baseUrl || ENVIRONMENTS.sandbox).replace(/\/+$/, '') &&
+    country === (saved.country || DEFAULT_COUNTRY).toLowerCase() &&
+    business === (saved.business || DEFAULT_BUSINESS).toLowerCase();
   return {
     name,
     baseUrl,
