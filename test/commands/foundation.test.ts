@@ -35,7 +35,7 @@ describe('citi login', () => {
     expect((await fs.stat(path.join(home, 'citi-sandbox', 'config.json'))).mode & 0o777).toBe(0o600);
     expect((await fs.stat(path.join(home, 'citi-sandbox'))).mode & 0o777).toBe(0o700);
     expect(await secrets.get('dev/client-secret')).toBe(s.clientSecret);
-    expect(JSON.parse((await secrets.get('dev/tokens'))!)['two-legged:/api'].accessToken).toMatch(/^AAIk/);
+    expect(JSON.parse((await secrets.get('dev/tokens'))!).tokens['two-legged:/api'].accessToken).toMatch(/^AAIk/);
   });
 
   it('refuses a wrong secret with exit 3 and saves nothing', async () => {
