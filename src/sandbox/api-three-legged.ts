@@ -23,7 +23,7 @@ import type { SandboxState } from './state.js';
 
 /** The scope of each API comes from the catalogue the client uses too. */
 function need(name: string): { kind: 'three-legged'; scope: string } {
-  const entry = API_CATALOGUE.find((e) => e.name === name);
+  const entry = API_CATALOGUE.find((e) => e.product === name && e.kind === 'three-legged');
   if (!entry) throw new Error(`No API "${name}" in the catalogue`);
   return { kind: 'three-legged', scope: entry.scope };
 }
@@ -211,7 +211,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const id = jsonObject(req).controlFlowId;
         const transfer = typeof id === 'string' ? data.transfers.get(id) : undefined;
         if (!transfer || transfer.userId !== user.userId || transfer.clientId !== token.clientId || transfer.confirmed || transfer.expiresAt <= state.now()) {
-          throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
+          throw citiError('invalidControlFlowId');
         }
         const source = accountOf(user, transfer.sourceAccountId);
         const destination = accountOf(user, transfer.destinationAccountId);

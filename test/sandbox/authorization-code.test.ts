@@ -274,7 +274,7 @@ describe('emulator: three-legged APIs', () => {
     expect(again).toEqual({ status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } });
     const tooMuch = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
       method: 'POST',
-      body: { sourceAccountId: src('XXXXXX1459'), transactionAmount: 1_000_000, destinationAccountId: dst('XXXXXX1248') },
+      body: { sourceAccountId: src('XXXXXX1459'), transactionAmount: 1_000_000, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: dst('XXXXXX1248') },
     });
     expect(tooMuch.body).toMatchObject({ code: 'insufficientFunds' });
   });

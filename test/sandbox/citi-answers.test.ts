@@ -84,8 +84,8 @@ describe("emulator: Citi's error semantics", () => {
       ['unknown account, transactions', api(s, token, '/v1/accounts/%20%20/transactions')],
       ['unknown source account', api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: 'NOPE', destinationAccountId: destination, transactionAmount: 1, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })],
       ['unknown destination account', api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: source, destinationAccountId: 'NOPE', transactionAmount: 1, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })],
-      ['an Accounts ID where Money movement takes its own', api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: 'SAV10011248', destinationAccountId: destination, transactionAmount: 1 } })],
-      ['unknown application', api(s, two, '/v1/apac/onboarding/products/unsecured/applications/APP404/status')],
+      ['an Accounts ID where Money movement takes its own', api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: 'SAV10011248', destinationAccountId: destination, transactionAmount: 1, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })],
+      ['unknown application', api(s, two, '/v1/apac/onboarding/products/unsecured/applications/APP404/status?controlFlowId=CF1')],
       ['unknown reward link', api(s, two, '/v1/apac/rewards/RLC404/pointBalance')],
     ];
     for (const [what, res] of cases) expect(await res, what).toEqual({ status: 400, body: INVALID_REQUEST });
@@ -117,7 +117,7 @@ describe("emulator: Citi's error semantics", () => {
     });
     expect(pre.status).toBe(200);
     expect(pre.body).toMatchObject({ debitDetails: { transactionDebitAmount: 30 } });
-    expect((await api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: 'thirty' } })).status).toBe(400);
+    expect((await api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: 'thirty', transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })).status).toBe(400);
 
     const two = (await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' })).body.access_token as string;
     const { rewardLinkCode } = (await api(s, two, '/v1/apac/rewards/linkage', { method: 'POST', body: { lastFourDigitsCardNumber: '8653', citiCardHolderPhoneNumber: '6590020056' } })).body as { rewardLinkCode: string };
