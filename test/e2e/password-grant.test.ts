@@ -43,7 +43,7 @@ describe('citi token --password', () => {
 
     // Expired: refreshed with the refresh token, still no password.
     await sleep(2100);
-    const again = await cli(['--verbose', 'call', 'GET', '/v1/cards', '--auth', 'password']);
+    const again = await cli(['--verbose', 'call', 'GET', '/v1/cards?cardFunction=ALL', '--auth', 'password']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('/authCode/oauth2/refresh');
     const second = await passwordRecord(home);
@@ -83,9 +83,9 @@ describe('citi token --password', () => {
 
   it('a profile whose customers sign in by password: customer APIs take it, with no browser, from CITI_USERNAME/CITI_PASSWORD or the profile', async () => {
     const { env, sb, cli } = await setup([], ['--customer-sign-in', 'password', '--username', 'SandboxUser3']);
-    const cards = await cli(['call', 'GET', '/v1/cards', '--json'], { timeoutMs: 15_000 });
+    const cards = await cli(['call', 'GET', '/v1/cards?cardFunction=ALL', '--json'], { timeoutMs: 15_000 });
     expect(cards.code).toBe(2); // no password anywhere, no terminal: no wait either
-    const withEnv = await spawnWith(env, { CITI_PASSWORD: PASSWORD }, ['call', 'GET', '/v1/cards', '--json']);
+    const withEnv = await spawnWith(env, { CITI_PASSWORD: PASSWORD }, ['call', 'GET', '/v1/cards?cardFunction=ALL', '--json']);
     expect(withEnv.code, withEnv.stderr).toBe(0);
     expect(withEnv.stderr).toContain('Signing in SandboxUser3 by the password grant');
     expect(withEnv.stderr).not.toContain('browser');
