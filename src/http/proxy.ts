@@ -1,9 +1,11 @@
 /**
  * Proxies from the environment, as curl reads them: HTTPS_PROXY for https:// targets, HTTP_PROXY
  * for http://, ALL_PROXY for either, NO_PROXY for exceptions, each in either case. The decision is
- * proxy-from-env's; the agents (CONNECT tunnels for https, absolute-form requests for http) are
- * TooTallNate's proxy agents. Nothing is loaded unless a proxy variable is set. A loopback target
- * is proxied like any other unless NO_PROXY names it.
+ * proxy-from-env's; the agent is https-proxy-agent, which opens a CONNECT tunnel per connection and
+ * runs TLS (mutual TLS included) end to end inside it. Plain http:// targets (only loopback
+ * emulators: real hosts need https) go through a CONNECT tunnel too: http-proxy-agent's
+ * absolute-form requests send a body written before the socket (got does) twice. Nothing is loaded
+ * unless a proxy variable is set. A loopback target is proxied like any other unless NO_PROXY names it.
  */
 import type { Agent } from 'node:http';
 import { UsageError } from '../errors.js';
@@ -19,7 +21,7 @@ export interface ProxyRoute {
   agent: Agent;
 }
 
-/** The proxies of one HTTP client: one agent per proxy and target scheme, made on first use. */
+/** The proxies of one HTTP client: one agent per proxy, made on first use. */
 export class Proxies {
   private readonly agents = new Map<string, Promise<Agent>>();
 
@@ -39,14 +41,10 @@ export class Proxies {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new UsageError(`The proxy ${redactUrl(setting)} is not supported: only http:// and https:// proxies are`, 'Point HTTPS_PROXY at an HTTP proxy that takes CONNECT.');
     }
-    const key = `${target.protocol} ${url.href}`;
-    let agent = this.agents.get(key);
+    let agent = this.agents.get(url.href);
     if (!agent) {
-      agent =
-        target.protocol === 'https:'
-          ? import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(url))
-          : import('http-proxy-agent').then(({ HttpProxyAgent }) => new HttpProxyAgent(url));
-      this.agents.set(key, agent);
+      agent = import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(url));
+      this.agents.set(url.href, agent);
     }
     return { url, shown: redactUrl(url.href), agent: await agent };
   }
