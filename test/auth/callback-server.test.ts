@@ -3,7 +3,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startCallbackServer, type CallbackServer } from '../../src/auth/callback-server.js';
 import { AuthError, EXIT, UsageError } from '../../src/errors.js';
-import { onCleanup } from '../helpers/cli.js';
+import { freePort, onCleanup } from '../helpers/cli.js';
 
 const STATE = 'state-0123456789abcdefghijklmnop';
 
@@ -40,14 +40,6 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('callback server', () => {
   it('accepts a good callback, shows a success page, and frees the port once closed', async () => {

@@ -3,9 +3,8 @@
  * credentials that need form-encoding, against our emulator and against a strict test server; the
  * redirect URI sent exactly as given; token answers without expires_in.
  */
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { spawnCli, tempConfigHome, testEnv, withoutStoreWarning } from '../helpers/cli.js';
+import { freePort, spawnCli, tempConfigHome, testEnv, withoutStoreWarning } from '../helpers/cli.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 import { rfcBasic, strictServer, type Seen } from '../helpers/strict-server.js';
 import { followAuthorize, startCli } from './three-legged-helpers.js';
@@ -15,14 +14,6 @@ import { followAuthorize, startCli } from './three-legged-helpers.js';
 const CLIENT_ID = 'app+1 %20:é';
 const CLIENT_SECRET = 's3:cr+et% ü ł日本';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('client credentials that need form-encoding (RFC 6749 §2.3.1)', () => {
   it('the emulator started with them takes login, token, call and a three-legged sign-in', async () => {

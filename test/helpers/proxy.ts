@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { onCleanup, ROOT } from './cli.js';
+import { ROOT, stopAfterTest } from './cli.js';
 
 export interface ProxyProcess {
   /** http://127.0.0.1:PORT (no credentials). */
@@ -17,14 +17,7 @@ export interface ProxyProcess {
 export async function proxyProcess(opts: { credentials?: string } = {}): Promise<ProxyProcess> {
   const script = path.join(ROOT, 'test', 'helpers', 'proxy-server.mjs');
   const child = spawn(process.execPath, [script, ...(opts.credentials ? [opts.credentials] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
+  stopAfterTest(child);
   let log = '';
   child.stderr.on('data', (c) => (log += String(c)));
   const lines: string[] = [];
