@@ -105,7 +105,7 @@ export class HttpClient {
     });
     const route = await this.proxies.route(url);
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // got's timeout is per attempt; this bounds the whole call, retries and their pauses included.
+    // got's timeouts are per attempt; this bounds the whole call, retries and their pauses included.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
     let attempts = 1;
@@ -118,8 +118,9 @@ export class HttpClient {
         ...(body !== undefined ? { body } : {}),
         throwHttpErrors: false,
         followRedirect: false,
+        // The deadline alone limits time: a per-attempt timeout as long would only add a retry
+        // that the deadline cuts short.
         signal: deadline.signal,
-        timeout: { request: timeoutMs },
         retry: {
           limit: RETRY_LIMIT,
           methods: ['GET', 'HEAD', 'OPTIONS'],
