@@ -1,8 +1,8 @@
 /**
  * The loopback server that receives the browser's redirect after sign-in and consent.
  * It listens on 127.0.0.1 before the browser opens, accepts exactly one good callback (right path,
- * right state, compared in constant time), answers anything else with 400/404 without ending the
- * wait, times out, and is closed in every case.
+ * right state, compared in constant time), answers anything else with 400/404 (421 for another
+ * Host: DNS rebinding) without ending the wait, times out, and is closed in every case.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +10,9 @@ import { AuthError, UsageError, type CliError } from '../errors.js';
 import { constantTimeEqual } from '../util/constant-time.js';
 import { waitText } from '../util/duration.js';
 import { escapeHtml } from '../util/html.js';
+
+// It used to live here; importers of this module keep finding it.
+export { waitText };
 
 export const DEFAULT_CALLBACK_PATH = '/callback';
 

@@ -205,6 +205,14 @@ function proxyAuthError(route: ProxyRoute): ApiError {
   );
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function lower(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
@@ -268,7 +276,7 @@ export function transportError(err: unknown, url: URL, via: { mtls?: boolean; pr
     default: {
       // An agent's message may quote the proxy URL: never with its password.
       const password = proxy?.url.password;
-      const detail = scrub(code ?? e.message ?? String(err), password ? [password, decodeURIComponent(password)] : []);
+      const detail = scrub(code ?? e.message ?? String(err), password ? [password, safeDecode(password)] : []);
       return new ApiError(`Request to ${where} failed${proxy ? ` (through the proxy ${proxy.shown})` : ''}: ${detail}`);
     }
   }
