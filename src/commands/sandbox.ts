@@ -6,9 +6,8 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxOptions } from '../sandbox/server.js';
 import { style } from '../ui/style.js';
-import { parseDuration } from '../util/duration.js';
 import { prepareSandboxTls, runSandboxCerts, type SandboxCertsOptions, type SandboxTlsFlags } from './sandbox-tls.js';
-import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
+import { collect, durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface SandboxStartOptions extends SandboxTlsFlags {
   port?: string;
@@ -72,16 +71,8 @@ export function register(program: Command, env: CommandEnv): void {
 }
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
-  const ms = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    try {
-      const n = parseDuration(v);
-      if (n <= 0) throw new RangeError('must be positive');
-      return n;
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  };
+  // Lifetimes, compared with the clock; no timer waits for them.
+  const ms = (v: string | undefined, flag: string) => (v === undefined ? undefined : durationFlag(v, flag));
   let port: number | undefined;
   if (opts.port !== undefined) {
     port = Number(opts.port);

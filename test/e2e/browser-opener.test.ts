@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onCleanup, ROOT, tempConfigHome } from '../helpers/cli.js';
+import { onCleanup, ROOT, spawnCli, tempConfigHome } from '../helpers/cli.js';
 import { inCI } from '../helpers/keychain.js';
 import { AUTHORIZE_URL, setup, startCli, storedTokens } from './three-legged-helpers.js';
 
@@ -157,6 +157,21 @@ describe('citi token --three-legged opens the browser for real', () => {
     expect(accounts.stdout).toContain('SAV20011285');
     expect(accounts.stdout).not.toContain('SAV10011248');
   }, 90_000);
+});
+
+describe('--timeout of a sign-in', () => {
+  it.each([
+    ['30d', 'error: --timeout 30d is too long: at most 24h'],
+    ['25h', 'error: --timeout 25h is too long: at most 24h'],
+    ['0s', 'error: --timeout must be positive (got "0s")'],
+    ['soon', 'error: --timeout: Invalid duration "soon"'],
+  ])('--timeout %s is a usage error (exit 2), before any sign-in starts', async (value, message) => {
+    const { env } = await setup();
+    const res = await spawnCli(['token', '--three-legged', '--no-browser', '--timeout', value], { env });
+    expect(res.stderr).toContain(message);
+    expect(res.stderr).not.toContain('Waiting for the redirect');
+    expect(res.code).toBe(2);
+  });
 });
 
 /** Stops the BROWSER script if it is still running (SIGTERM: playwright closes its Chromium), and waits for it. */
