@@ -42,7 +42,7 @@ export function buildProgram(env: CommandEnv): Command {
     .option('-p, --profile <name>', 'profile to use (default: CITI_PROFILE, else the default profile)')
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
-    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR=1 colours even off a terminal)')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .configureOutput({

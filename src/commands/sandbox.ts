@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxOptions } from '../sandbox/server.js';
+import { colorOn } from '../ui/io.js';
 import { style } from '../ui/style.js';
 import { prepareSandboxTls, runSandboxCerts, type SandboxCertsOptions, type SandboxTlsFlags } from './sandbox-tls.js';
 import { collect, durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
@@ -116,7 +117,7 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
     f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
   f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
   if (tls) {
