@@ -17,7 +17,7 @@ export function factoryFor(cmd: Command, env: CommandEnv): Factory {
 
 /** Help text lines for examples, aligned under an "Examples:" heading. */
 export function examples(...lines: string[]): string {
-  return '\nExamples:\n' + lines.map((l) => '  ' + l).join('\n') + '\n';
+  return '\nExamples:\n' + lines.map((l) => (l ? '  ' + l : '')).join('\n') + '\n';
 }
 
 /** Collects a repeatable option into an array. */
