@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onCleanup, ROOT, spawnCli, tempConfigHome } from '../helpers/cli.js';
+import { alive, onCleanup, ROOT, spawnCli, tempConfigHome } from '../helpers/cli.js';
 import { inCI } from '../helpers/keychain.js';
 import { AUTHORIZE_URL, setup, startCli, storedTokens } from './three-legged-helpers.js';
 
@@ -41,15 +41,6 @@ async function stopGroup(pidFile: string): Promise<void> {
     process.kill(-pid, 'SIGKILL');
   } catch {
     // already gone
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

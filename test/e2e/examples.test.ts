@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, onCleanup, ROOT, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { alive, BIN, onCleanup, ROOT, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { inCI } from '../helpers/keychain.js';
 import { sandbox } from '../helpers/sandbox.js';
 
@@ -53,16 +53,6 @@ function readmeBlock(marker: string): string {
   expect(at, `README: "${marker}"`).toBeGreaterThanOrEqual(0);
   const block = /```sh\n([\s\S]*?)```/.exec(text.slice(at));
   return block![1]!;
-}
-
-/** Whether a process of that PID is still running. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(!haveJq)('examples run as printed', () => {
