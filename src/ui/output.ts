@@ -40,7 +40,8 @@ function colourJson(value: unknown, s: Style, depth: number): string {
 export async function printTable(io: IO, rows: Record<string, unknown>[], columns?: string[]): Promise<void> {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (!io.stdout.isTTY) {
-    for (const line of [cols, ...rows.map((row) => cols.map((c) => cell(row[c])))]) writeLine(io.stdout, line.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t'));
+    const tsv = (cells: string[]) => cells.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t');
+    for (const line of [cols, ...rows.map((row) => cols.map((c) => cell(row[c])))]) writeLine(io.stdout, tsv(line));
     return;
   }
   const { default: Table } = await import('cli-table3');
