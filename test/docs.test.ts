@@ -15,7 +15,8 @@ function references(text: string): { target: string; fromFile: boolean }[] {
   for (const m of text.matchAll(/`((?:\.\.?\/|docs\/|src\/|test\/|scripts\/|bin\/|\.ci\/)[^`\s]*)`/g)) {
     refs.push({ target: m[1]!, fromFile: m[1]!.startsWith('.') && !m[1]!.startsWith('.ci/') });
   }
-  return refs.filter((r) => !/^[a-z][a-z0-9+.-]*:/i.test(r.target) && !r.target.startsWith('#'));
+  // Not URLs, anchors, or patterns such as `docs/*.md`.
+  return refs.filter((r) => !/^[a-z][a-z0-9+.-]*:/i.test(r.target) && !r.target.startsWith('#') && !/[*?]/.test(r.target));
 }
 
 describe('documentation links', () => {

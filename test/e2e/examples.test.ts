@@ -12,9 +12,10 @@ import { inCI } from '../helpers/keychain.js';
 import { sandbox } from '../helpers/sandbox.js';
 
 const haveJq = ['/usr/bin/jq', '/usr/local/bin/jq'].some((p) => existsSync(p));
-if (!haveJq) {
-  if (inCI) throw new Error('CI=true but jq is missing: the examples use it');
-  console.warn('skipping the example scripts: jq is missing (apt-get install jq)');
+const haveCurl = ['/usr/bin/curl', '/usr/local/bin/curl'].some((p) => existsSync(p));
+if (!haveJq || !haveCurl) {
+  if (inCI) throw new Error('CI=true but jq or curl is missing: the examples use them');
+  console.warn('skipping the example scripts: jq or curl is missing (apt-get install jq curl)');
 }
 
 /** Runs `script` with bash -e in a folder of its own, `citi` on PATH; its process group is killed after the test. */
@@ -55,7 +56,7 @@ function readmeBlock(marker: string): string {
   return block![1]!;
 }
 
-describe.skipIf(!haveJq)('examples run as printed', () => {
+describe.skipIf(!haveJq || !haveCurl)('examples run as printed', () => {
   it('the scripts example of `citi sandbox start --help` starts an emulator in the background, reads its JSON line, calls it and stops it', async () => {
     const home = await tempConfigHome();
     const help = await spawnCli(['sandbox', 'start', '--help'], { env: testEnv(home) });
@@ -80,10 +81,15 @@ describe.skipIf(!haveJq)('examples run as printed', () => {
   });
 
   it("the README's `citi call` examples, --data @card.json with the body it shows", async () => {
-    const s = await sandbox();
+    const s = await sandbox({ autoConsent: true });
     const block = readmeBlock('renders the answer');
     expect(block).toContain('--data @card.json');
-    const res = await bash(block, { CITI_BASE_URL: s.url, CITI_CLIENT_ID: s.clientId, CITI_CLIENT_SECRET: s.clientSecret, CITI_STORE: 'memory' });
+    // A profile, and a customer's token for the three-legged examples: curl is the browser (BROWSER).
+    const signIn = [
+      `citi login --store file --base-url '${s.url}' --client-id '${s.clientId}' --client-secret-stdin <<< '${s.clientSecret}'`,
+      "BROWSER='curl -sSL -o /dev/null' citi token --three-legged --timeout 20s > /dev/null",
+    ].join('\n');
+    const res = await bash(`${signIn}\n${block}`);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain('"rewardLinkCode": "RLC00000001"');
     expect(res.stdout).toContain('"orderId": "ORD00000001"');
