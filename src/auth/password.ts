@@ -8,6 +8,7 @@
 import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
@@ -85,12 +86,23 @@ export async function passwordSignIn(ctx: AuthContext, creds: PasswordCredential
   }
 }
 
-/** The stored password-grant token of this customer (or of any, when none is named): a fresh one first, else a refreshable one. */
-export function findPasswordToken(tokens: TokenMap, username: string | undefined, now: number): { key: string; record: TokenRecord } | undefined {
-  const matches = Object.entries(tokens)
-    .filter(([, r]) => r.kind === 'password' && (username === undefined || r.meta?.username === username))
-    .map(([key, record]) => ({ key, record }));
-  return matches.find((m) => isFresh(m.record, now)) ?? matches.find((m) => m.record.refreshToken && (m.record.refreshExpiresAt ?? Infinity) > now) ?? matches[0];
+/**
+ * The customer the password grant is for: `--username` (the flag), else the resolved profile's
+ * (CITI_USERNAME, else the saved profile's). Undefined when nothing names one.
+ */
+export function customerUsername(profile: ResolvedProfile, flag?: string): string | undefined {
+  return flag?.trim() || profile.username || undefined;
+}
+
+/**
+ * The stored password-grant token of this customer. With no customer named, the one stored, if
+ * exactly one is: a token is never handed to a customer it was not issued to.
+ */
+export function findPasswordToken(tokens: TokenMap, username: string | undefined): { key: string; record: TokenRecord } | undefined {
+  const stored = Object.entries(tokens).filter(([, r]) => r.kind === 'password');
+  // One entry per customer (see tokenKey), so at most one matches.
+  const [match] = username === undefined ? (stored.length === 1 ? stored : []) : stored.filter(([, r]) => r.meta?.username === username);
+  return match ? { key: match[0], record: match[1] } : undefined;
 }
 
 /**
@@ -103,7 +115,7 @@ export async function passwordToken(
 ): Promise<{ record: TokenRecord; source: PasswordSource }> {
   let why = 'a new sign-in was asked for (--force)';
   if (!opts.force) {
-    const found = findPasswordToken(await ctx.tokens.all(), opts.username, ctx.now());
+    const found = findPasswordToken(await ctx.tokens.all(), opts.username);
     if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
     else {
       if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };

@@ -37,7 +37,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--manual', 'three-legged: paste the redirect URL at a prompt or on stdin (when the browser cannot reach this machine)')
     .option('--timeout <duration>', 'three-legged: how long to wait for the sign-in (default 180s, at most 24h)')
     .option('--password', "a customer's token by the password grant (headless: no browser); the password from --password-stdin, CITI_PASSWORD or a masked prompt")
-    .option('--username <id>', "--password: the customer's user ID (else the profile's, CITI_USERNAME or a prompt)")
+    .option('--username <id>', "--password: the customer's user ID (else CITI_USERNAME, else the profile's, else a prompt)")
     .option('--password-stdin', "--password: read the customer's password from stdin")
     .option('--json', 'print {access_token, token_type, expires_at, scope, source} as JSON')
     .addHelpText(
@@ -89,9 +89,9 @@ async function runPasswordToken(f: Factory, opts: TokenOptions): Promise<void> {
   const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout', opts.scope && '--scope'].filter(Boolean);
   if (only.length) throw new UsageError(`${only.join(', ')} do not apply to --password`);
   if (opts.passwordStdin && f.io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe, but stdin is a terminal', 'Pipe the password in, or leave the flag out to be asked.');
-  const { passwordToken } = await import('../auth/password.js');
+  const { customerUsername, passwordToken } = await import('../auth/password.js');
   const ctx = await f.authContext();
-  const username = opts.username ?? ctx.profile.username;
+  const username = customerUsername(ctx.profile, opts.username);
   const credentials = async (u?: string) => {
     let password: string | undefined;
     if (opts.passwordStdin) {

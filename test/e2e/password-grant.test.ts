@@ -94,6 +94,64 @@ describe('citi token --password', () => {
   });
 });
 
+describe('two customers on one profile', () => {
+  it('each gets their own token and profile: CITI_USERNAME picks the customer before the cache is searched', async () => {
+    const { home, env, cli } = await setup();
+    const as = (user: string | undefined, args: string[]) => spawnWith(env, { ...(user ? { CITI_USERNAME: user } : {}), CITI_PASSWORD: PASSWORD }, args);
+    const one = await as('SandboxUser1', ['token', '--password', '--json']);
+    expect(one.code, one.stderr).toBe(0);
+    const two = await as('SandboxUser2', ['token', '--password', '--json']);
+    expect(two.code, two.stderr).toBe(0);
+    expect(JSON.parse(two.stdout).source).toBe('new');
+    expect(two.stderr).toContain('Signing in SandboxUser2 by the password grant');
+    expect(JSON.parse(two.stdout).access_token).not.toBe(JSON.parse(one.stdout).access_token);
+    const stored = Object.values(await storedTokens(home)).filter((r) => r.kind === 'password');
+    expect(stored.map((r) => r.meta?.username).sort()).toEqual(['SandboxUser1', 'SandboxUser2']);
+
+    // From the cache now, each customer's own.
+    for (const [user, printed] of [['SandboxUser1', one], ['SandboxUser2', two]] as const) {
+      const again = await as(user, ['token', '--password', '--json']);
+      expect(JSON.parse(again.stdout)).toMatchObject({ source: 'cache', access_token: JSON.parse(printed.stdout).access_token });
+      const profile = await as(user, ['call', 'GET', '/v1/customers/profiles', '--auth', 'password', '--json']);
+      expect(profile.code, profile.stderr).toBe(0);
+      expect(profile.stderr).not.toContain('Signing in');
+      expect(JSON.parse(profile.stdout)).toEqual(await customerProfile(user));
+    }
+    // --username wins over CITI_USERNAME.
+    const flag = await as('SandboxUser1', ['token', '--password', '--username', 'SandboxUser2', '--json']);
+    expect(JSON.parse(flag.stdout).access_token).toBe(JSON.parse(two.stdout).access_token);
+
+    // No user named anywhere and two tokens stored: neither is taken, and there is no one to ask.
+    const nobody = await cli(['token', '--password', '--json']);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stdout).toBe('');
+    expect(nobody.stderr).toContain('No customer user ID for the password grant');
+  });
+
+  it('no user named and exactly one token stored: that one serves', async () => {
+    const { env, cli } = await setup();
+    const one = await spawnWith(env, { CITI_USERNAME: 'SandboxUser5', CITI_PASSWORD: PASSWORD }, ['token', '--password', '--json']);
+    expect(one.code, one.stderr).toBe(0);
+    const profile = await cli(['call', 'GET', '/v1/customers/profiles', '--auth', 'password', '--json']);
+    expect(profile.code, profile.stderr).toBe(0);
+    expect(JSON.parse(profile.stdout)).toEqual(await customerProfile('SandboxUser5'));
+  });
+
+  it('CITI_USERNAME wins over the profile\'s user, as every CITI_* variable wins over the profile', async () => {
+    const { env } = await setup([], ['--customer-sign-in', 'password', '--username', 'SandboxUser3']);
+    const res = await spawnWith(env, { CITI_USERNAME: 'SandboxUser1', CITI_PASSWORD: PASSWORD }, ['call', 'GET', '/v1/customers/profiles', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('Signing in SandboxUser1 by the password grant');
+    expect(JSON.parse(res.stdout)).toEqual(await customerProfile('SandboxUser1'));
+  });
+});
+
+/** The profile the emulator keeps for a sandbox user, as Customers answers it. */
+async function customerProfile(user: string) {
+  const { createUser } = await import('../../src/sandbox/seed-users.js');
+  return JSON.parse(JSON.stringify(createUser(Number(user.replace('SandboxUser', ''))).profile));
+}
+
 async function spawnWith(env: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv, args: string[]) {
   const { spawnCli } = await import('../helpers/cli.js');
   return spawnCli(args, { env: { ...env, ...extra }, timeoutMs: 15_000 });
