@@ -29,18 +29,24 @@ export function passwordForm(username: string, encryptedPassword: string, scope 
 
 /** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
 export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizToken: string }> {
-  const { record } = await twoLeggedToken(ctx);
-  const res = await ctx.http.request({
-    method: 'GET',
-    path: endpointPath(ctx, 'e2eKey'),
-    bearer: record.accessToken,
-    headers: {
-      countryCode: ctx.profile.country.toUpperCase(),
-      businessCode: ctx.profile.business.toUpperCase(),
-      channelId: DEFAULT_CHANNEL_ID,
-      client_secret: await ctx.clientSecret(),
-    },
-  });
+  const request = async (force: boolean) => {
+    const { record, source } = await twoLeggedToken(ctx, { force });
+    const res = await ctx.http.request({
+      method: 'GET',
+      path: endpointPath(ctx, 'e2eKey'),
+      bearer: record.accessToken,
+      headers: {
+        countryCode: ctx.profile.country.toUpperCase(),
+        businessCode: ctx.profile.business.toUpperCase(),
+        channelId: DEFAULT_CHANNEL_ID,
+        client_secret: await ctx.clientSecret(),
+      },
+    });
+    return { res, source };
+  };
+  const first = await request(false);
+  // A cached two-legged token the server no longer honours (revoked, or the server forgot it): a new one, once.
+  const res = first.res.status === 401 && first.source === 'cache' ? (await request(true)).res : first.res;
   if (res.status !== 200) throw oauthFailure(res, 'Getting the E2E key');
   if (!isE2eKey(res.body)) throw new ApiError('Getting the E2E key: the answer has no hex modulus and exponent');
   const bizToken = headerValue(res, BIZ_TOKEN_RESPONSE_HEADER);

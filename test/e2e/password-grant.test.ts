@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
-import { sandbox } from '../helpers/sandbox.js';
+import { sandbox, sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
 import { setup, sleep, storedTokens } from './three-legged-helpers.js';
 
 const PASSWORD = 'P@ssUser1$';
@@ -145,6 +145,32 @@ describe('two customers on one profile', () => {
     expect(JSON.parse(res.stdout)).toEqual(await customerProfile('SandboxUser1'));
   });
 });
+
+describe('after the emulator restarts on the same port (every token it issued is forgotten)', () => {
+  it('a stale two-legged token: the E2E key is asked for again with a new one, and the sign-in goes through', async () => {
+    const { env, sb, cli } = await setup();
+    const first = await cli(['token', '--password', '--username', 'SandboxUser1', '--password-stdin'], { stdin: PASSWORD });
+    expect(first.code, first.stderr).toBe(0);
+    const again = await restart(sb, env);
+    const res = await cli(['token', '--password', '--username', 'SandboxUser1', '--password-stdin', '--force', '--json'], { stdin: PASSWORD });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).source).toBe('new');
+    expect(again.log().match(/GET \/gcb\/api\/security\/e2eKey 401/g)).toHaveLength(1);
+    expect(again.log().match(/GET \/gcb\/api\/security\/e2eKey 200/g)).toHaveLength(1);
+  });
+});
+
+/** Stops the emulator and starts a new one on the same port, with the same seeded app. */
+async function restart(sb: SandboxProcess, env: NodeJS.ProcessEnv, args: string[] = []): Promise<SandboxProcess> {
+  await new Promise<void>((resolve) => {
+    if (sb.child.exitCode !== null || sb.child.signalCode !== null) return resolve();
+    sb.child.once('exit', () => resolve());
+    sb.child.kill('SIGTERM');
+  });
+  const next = await sandboxProcess([...args, '--port', new URL(sb.url).port], env);
+  expect(next.url).toBe(sb.url);
+  return next;
+}
 
 /** The profile the emulator keeps for a sandbox user, as Customers answers it. */
 async function customerProfile(user: string) {
