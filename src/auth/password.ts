@@ -120,11 +120,14 @@ export async function passwordToken(
   opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; stale?: boolean },
 ): Promise<{ record: TokenRecord; source: PasswordSource }> {
   let why = 'a new sign-in was asked for (--force)';
+  let username = opts.username;
   if (!opts.force) {
     const found = findPasswordToken(await ctx.tokens.all(), opts.username);
     if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
     else {
       if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
+      // A refused refresh signs the same customer in again.
+      username ??= found.record.meta?.username;
       const outcome = await refreshStoredPair(ctx, found.key, {
         endpoint: 'authCodeRefresh',
         what: 'Refreshing the password-grant token',
@@ -135,7 +138,7 @@ export async function passwordToken(
       why = outcome.reason;
     }
   }
-  const creds = await opts.credentials(opts.username);
+  const creds = await opts.credentials(username);
   ctx.info(`Signing in ${creds.username} by the password grant: ${why}.`);
   return { record: await passwordSignIn(ctx, creds), source: 'new' };
 }

@@ -158,6 +158,19 @@ describe('after the emulator restarts on the same port (every token it issued is
     expect(again.log().match(/GET \/gcb\/api\/security\/e2eKey 401/g)).toHaveLength(1);
     expect(again.log().match(/GET \/gcb\/api\/security\/e2eKey 200/g)).toHaveLength(1);
   });
+
+  it('a refused refresh signs in again the customer the stored token was issued to, with no user named', async () => {
+    const { env, sb, cli } = await setup();
+    const first = await spawnWith(env, { CITI_USERNAME: 'SandboxUser2', CITI_PASSWORD: PASSWORD }, ['token', '--password']);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await restart(sb, env);
+    // Only the password in the environment: the user comes from the stored token.
+    const res = await spawnWith(env, { CITI_PASSWORD: PASSWORD }, ['call', 'GET', '/v1/customers/profiles', '--auth', 'password', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(again.log()).toMatch(/POST \/gcb\/api\/authCode\/oauth2\/refresh 40\d/);
+    expect(res.stderr).toContain('Signing in SandboxUser2 by the password grant');
+    expect(JSON.parse(res.stdout)).toEqual(await customerProfile('SandboxUser2'));
+  });
 });
 
 /** Stops the emulator and starts a new one on the same port, with the same seeded app. */
