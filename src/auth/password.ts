@@ -39,7 +39,6 @@ export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizT
         countryCode: ctx.profile.country.toUpperCase(),
         businessCode: ctx.profile.business.toUpperCase(),
         channelId: DEFAULT_CHANNEL_ID,
-        client_secret: await ctx.clientSecret(),
       },
     });
     return { res, source };

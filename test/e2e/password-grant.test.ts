@@ -24,6 +24,10 @@ describe('citi token --password', () => {
     expect(printed).toMatchObject({ scope: '/api', source: 'new', token_type: 'Bearer' });
     expect(token.stderr).toContain('> GET ' + sb.url + '/security/e2eKey');
     expect(token.stderr).toContain('biztoken: [REDACTED]');
+    // The headers Citi's E2E key pages list, and no client secret.
+    const e2eKeyRequest = token.stderr.split('> GET ' + sb.url + '/security/e2eKey\n')[1]!.split('\n<')[0]!;
+    const headerNames = e2eKeyRequest.split('\n').map((line) => /^> ([^:]+):/.exec(line)?.[1]).filter(Boolean).sort();
+    expect(headerNames).toEqual(['accept', 'accept-encoding', 'authorization', 'businesscode', 'channelid', 'client_id', 'countrycode', 'user-agent', 'uuid']);
     expect(token.stderr).toContain('grant_type=password&scope=%2Fapi&username=SandboxUser1&password=[REDACTED]');
     const first = await passwordRecord(home);
     expect(first).toMatchObject({ kind: 'password', scope: '/api', meta: { username: 'SandboxUser1' } });
