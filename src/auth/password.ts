@@ -6,7 +6,7 @@
  * sign-in is needed, and never leaves this module but encrypted.
  */
 import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
@@ -58,9 +58,12 @@ function headerValue(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** A refusal of the bizToken (missing, expired, spent), as opposed to one of the customer's credentials. */
+/**
+ * A refusal of the bizToken (missing, expired, spent), as opposed to one of the customer's
+ * credentials: known by its code alone, never by the words of its details.
+ */
 function bizTokenRefused(res: HttpResponse): boolean {
-  return isCitiErrorBody(res.body) && /biz ?token/i.test(`${res.body.code} ${res.body.details}`);
+  return isCitiErrorBody(res.body) && res.body.code === CITI_ERRORS.invalidBizToken.body.code;
 }
 
 /** A new sign-in by the password grant; a refused bizToken is fetched again once. */

@@ -3,9 +3,12 @@
  * CI job runs it: token, an accounts call, refresh, revoke; a wrong user; the password never shown.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { runCli, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox, sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
 import { setup, sleep, storedTokens } from './three-legged-helpers.js';
+import { strictServer } from '../helpers/strict-server.js';
+import { e2eKeyOf } from '../../src/citi/e2e.js';
 
 const PASSWORD = 'P@ssUser1$';
 
@@ -228,6 +231,28 @@ describe('the bizToken', () => {
     expect(res.stderr).toContain('invalidBizToken');
     expect(sb.log().match(/GET \/gcb\/api\/security\/e2eKey 200/g)).toHaveLength(2);
     expect(res.stderr + res.stdout).not.toContain(PASSWORD);
+  });
+
+  it('a refusal that only mentions a bizToken in its words is not retried: only the invalidBizToken code is', async () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const refusals = [
+      { type: 'invalid', code: '401', details: 'Authorization credentials or bizToken are missing or invalid' },
+      { type: 'invalid', code: 'invalidBizToken', details: 'Expired' },
+    ];
+    for (const refusal of refusals) {
+      const server = await strictServer((r) => {
+        if (r.path === '/clientCredentials/oauth2/token/sg/gcb') return { status: 200, json: { token_type: 'Bearer', access_token: 'two-legged-token', expires_in: 1800, scope: '/api' } };
+        if (r.path === '/security/e2eKey') return { status: 200, json: e2eKeyOf(publicKey), headers: { bizToken: 'BIZ-' + r.headers.uuid } };
+        if (r.path === '/password/oauth2/token/sg/gcb') return { status: 401, json: refusal };
+        return undefined;
+      });
+      const home = await tempConfigHome();
+      const env = testEnv(home, { CITI_BASE_URL: server.baseUrl, CITI_CLIENT_ID: 'app', CITI_CLIENT_SECRET: 'secret', CITI_STORE: 'memory', CITI_USERNAME: 'SandboxUser1', CITI_PASSWORD: PASSWORD });
+      const res = await spawnCli(['token', '--password'], { env });
+      expect(res.code).toBe(3);
+      expect(server.count('GET /security/e2eKey')).toBe(refusal.code === 'invalidBizToken' ? 2 : 1);
+      expect(res.stderr.includes('The bizToken was refused')).toBe(refusal.code === 'invalidBizToken');
+    }
   });
 
   it('refused twice: exit 3 after one retry', async () => {
