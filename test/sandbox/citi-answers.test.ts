@@ -129,6 +129,26 @@ describe("emulator: Citi's error semantics", () => {
     expect(redeemed).toMatchObject({ status: 200, body: { availablePointBalance: 49_000 } });
   });
 
+  it('takes amounts with cents, as numbers or numeric strings; refuses a third decimal', async () => {
+    const s = await sandbox();
+    const token = await customer(s);
+    const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
+    const source = eligible.sourceAccounts[0]!;
+    const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
+    const preprocess = (transactionAmount: unknown) =>
+      api(s, token, `${MOVE}/preprocess`, {
+        method: 'POST',
+        body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
+      });
+    // 0.29 * 100 and 1.13 * 100 are not whole numbers in binary floating point.
+    for (const [amount, debited] of [['0.29', 0.29], [1.13, 1.13], [0.1, 0.1], ['1.5', 1.5], [4.35, 4.35]] as const) {
+      const pre = await preprocess(amount);
+      expect(pre.status, String(amount)).toBe(200);
+      expect(pre.body).toMatchObject({ debitDetails: { transactionDebitAmount: debited } });
+    }
+    for (const amount of [1.005, '0.291', '0', -1, '1.', '.5', '1e2']) expect((await preprocess(amount)).status, String(amount)).toBe(400);
+  });
+
   it('serves a path with repeated slashes as Citi does', async () => {
     const s = await sandbox();
     const token = await customer(s);
