@@ -29,14 +29,42 @@ interface Eligible {
 
 describe('the model check itself', () => {
   it('finds extra fields, missing required ones, wrong types and bad nested records', () => {
-    expect(modelProblems({ cardDetails: [{ cardId: 'C1', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT' }] }, 'CardListingResponse')).toEqual([]);
-    expect(modelProblems({ cardDetails: [{ cardId: 7, cardFunction: 'DEBIT', currentCreditLimitAmount: '1', subCardType: 'DEBIT', overseasCardActivationEndDate: '1/2/2025' }] }, 'CardListingResponse')).toEqual([
+    const shown = { displayCardNumber: 'XXXXXXXXXXXX4521', cardFunctionsAllowed: [{ cardFunction: 'ATM' }] };
+    expect(modelProblems({ cardDetails: [{ cardId: 'C1', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT', ...shown }] }, 'CardListingResponse')).toEqual([]);
+    expect(modelProblems({ cardDetails: [{ cardId: 7, cardFunction: 'DEBIT', currentCreditLimitAmount: '1', subCardType: 'DEBIT', overseasCardActivationEndDate: '1/2/2025', ...shown }] }, 'CardListingResponse')).toEqual([
       'CardListingResponse.cardDetails[0].cardFunction: not a field of CardDetails',
       'CardListingResponse.cardDetails[0].cardId: not a string',
       'CardListingResponse.cardDetails[0].localCardActivationIndicator: required by CardDetails, missing',
       'CardListingResponse.cardDetails[0].overseasCardActivationEndDate: not a YYYY-MM-DD date',
       'CardListingResponse.cardDetails[0].currentCreditLimitAmount: not a number',
     ]);
+  });
+
+  it('refuses an empty answer, and one without a field Citi answers though its model marks it optional', () => {
+    for (const model of ['AccountsGroupList', 'TransactionDetailsResponse', 'CardListingResponse', 'PersonalDomesticValidSrcDesAcctRes', 'PreprocessForFundTransferResponse', 'PersonalDomesticTransferResponse']) {
+      expect(modelProblems({}, model), model).not.toEqual([]);
+    }
+    const card = { cardId: 'C1', displayCardNumber: 'XXXXXXXXXXXX4521', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT', cardFunctionsAllowed: [{ cardFunction: 'ATM' }] };
+    expect(modelProblems({ cardDetails: [card] }, 'CardListingResponse')).toEqual([]);
+    const { displayCardNumber: _n, cardFunctionsAllowed: _f, ...bare } = card;
+    expect(modelProblems({ cardDetails: [bare] }, 'CardListingResponse')).toEqual([
+      'CardListingResponse.cardDetails[0].displayCardNumber: answered by Citi (see CardDetails.json), missing',
+      'CardListingResponse.cardDetails[0].cardFunctionsAllowed: answered by Citi (see CardDetails.json), missing',
+    ]);
+    const summary = { productName: 'Savings', displayAccountNumber: 'XXXXXX1248', accountId: 'SAV1', currencyCode: 'SGD', accountStatus: 'ACTIVE', currentBalance: 1, availableBalance: 1 };
+    expect(modelProblems(summary, 'SavingsAccountSummary')).toEqual([
+      'SavingsAccountSummary.productCode: answered by Citi (see SavingsAccountSummary.json), missing',
+      'SavingsAccountSummary.accountClassification: answered by Citi (see SavingsAccountSummary.json), missing',
+    ]);
+    const tx = { displayAccountNumber: 'XXXXXX1248', transactionDate: '2025-06-30', transactionDescription: 'FUNDS TRANSFER', transactionReferenceId: 'T1', transactionAmount: 1, currencyCode: 'SGD', transactionType: 'DEBIT', transactionCode: '220' };
+    expect(modelProblems({ transactions: [tx] }, 'TransactionDetailsResponse')).toEqual(['TransactionDetailsResponse.transactions[0].transactionPostingDate: answered by Citi (see Transaction.json), missing']);
+    const pre = { controlFlowId: 'CF1', debitDetails: { transactionDebitAmount: 1, currencyCode: 'SGD' }, creditDetails: { transactionCreditAmount: 1, currencyCode: 'SGD' }, foreignExchangeRate: 1 };
+    expect(modelProblems(pre, 'PreprocessForFundTransferResponse')).toEqual([
+      'PreprocessForFundTransferResponse.transactionFee: answered by Citi (see PreprocessForFundTransferResponse.json), missing',
+      'PreprocessForFundTransferResponse.feeCurrencyCode: answered by Citi (see PreprocessForFundTransferResponse.json), missing',
+    ]);
+    const confirmed = { destinationAccount: { displayDestinationAccountNumber: 'XXXXXX1459', destinationAccountAvailableBalance: 1, destinationCurrencyCode: 'SGD' }, transactionReferenceId: 'TRF1' };
+    expect(modelProblems(confirmed, 'PersonalDomesticTransferResponse')).toEqual(['PersonalDomesticTransferResponse.sourceAccount: answered by Citi (see PersonalDomesticTransferResponse.json), missing']);
   });
 });
 
@@ -183,6 +211,11 @@ describe("emulator: answers with the fields of Citi's published models", () => {
       expect(Object.keys(details)).toHaveLength(1);
       const tx = (await api(s, token, `/v1/accounts/${a.accountId}/transactions`)).body;
       expect(modelProblems(tx, 'TransactionDetailsResponse'), String(a.accountId)).toEqual([]);
+      // What depends on the account, which the model's data cannot say: a card's status, a deposit's running balance.
+      const transactions = (tx as { transactions: Record<string, unknown>[] }).transactions;
+      expect(transactions.length, String(a.accountId)).toBeGreaterThan(0);
+      const byAccount = String(a.accountId).startsWith('CCA') ? ['transactionStatus', 'merchantName'] : ['runningBalance'];
+      for (const t of transactions) for (const field of byAccount) expect(t[field], `${a.accountId} ${field}`).toBeDefined();
     }
   });
 
