@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { runCli, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { onCleanup, runCli, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox, sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
 import { setup, sleep, storedTokens } from './three-legged-helpers.js';
 import { strictServer } from '../helpers/strict-server.js';
@@ -192,6 +194,35 @@ async function restart(sb: SandboxProcess, env: NodeJS.ProcessEnv, args: string[
   return next;
 }
 
+/**
+ * A relay in front of the emulator, as the network between the client and Citi: forwards every
+ * request as it came; `before` may hold one back, `after` may act on an answer before it is passed on.
+ */
+async function relay(target: string, hooks: { before?(path: string): Promise<void>; after?(path: string, headers: Headers): Promise<void> }): Promise<string> {
+  const origin = new URL(target).origin;
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const path = req.url ?? '/';
+      await hooks.before?.(path);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers.set(k, v);
+      const answer = await fetch(origin + path, { method: req.method ?? 'GET', headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+      await hooks.after?.(path, answer.headers);
+      const body = Buffer.from(await answer.arrayBuffer());
+      const out: Record<string, string> = {};
+      // fetch has undone any compression and chunking: the body is passed on as plain bytes.
+      answer.headers.forEach((v, k) => void (!['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k) && (out[k] = v)));
+      res.writeHead(answer.status, out).end(body);
+    })().catch((err: Error) => res.writeHead(502).end(err.message));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  server.on('connection', (socket) => onCleanup(() => void socket.destroy()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${new URL(target).pathname}`;
+}
+
 /** The profile the emulator keeps for a sandbox user, as Customers answers it. */
 async function customerProfile(user: string) {
   const { createUser } = await import('../../src/sandbox/seed-users.js');
@@ -253,6 +284,47 @@ describe('the bizToken', () => {
       expect(server.count('GET /security/e2eKey')).toBe(refusal.code === 'invalidBizToken' ? 2 : 1);
       expect(res.stderr.includes('The bizToken was refused')).toBe(refusal.code === 'invalidBizToken');
     }
+  });
+
+  it('spent before the client used it (a reused bizToken): the emulator refuses it, the client gets a new key once and signs in', async () => {
+    const sb = await sandboxProcess();
+    let spent = false;
+    const relayUrl = await relay(sb.url, {
+      // Someone else hands the first bizToken in before the client does.
+      after: async (path, headers) => {
+        if (spent || !path.endsWith('/security/e2eKey')) return;
+        spent = true;
+        const grant = await fetch(sb.url + '/password/oauth2/token/sg/gcb', {
+          method: 'POST',
+          headers: { authorization: 'Basic ' + Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded', BizToken: headers.get('bizToken')! },
+          body: new URLSearchParams({ grant_type: 'password', scope: '/api', username: 'SandboxUser1', password: '00' }),
+        });
+        expect(grant.status).toBe(401);
+      },
+    });
+    const home = await tempConfigHome();
+    const env = testEnv(home, { CITI_BASE_URL: relayUrl, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_STORE: 'memory' });
+    const res = await spawnCli(['token', '--password', '--username', 'SandboxUser1', '--password-stdin', '--json'], { env, stdin: PASSWORD });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ source: 'new', scope: '/api' });
+    expect(res.stderr).toContain('The bizToken was refused; getting a new E2E key and trying once more.');
+    expect(sb.log().match(/GET \/gcb\/api\/security\/e2eKey 200/g)).toHaveLength(2);
+    // The other party's try, the client's refused one, the client's second.
+    expect(sb.log().match(/POST \/gcb\/api\/password\/oauth2\/token\/sg\/gcb (\d+)/g)!.map((l) => l.slice(-3))).toEqual(['401', '401', '200']);
+  });
+
+  it('expired on the first try only, against `citi sandbox start --biz-token-ttl 2s`: the second key is used at once and the sign-in goes through', async () => {
+    const sb = await sandboxProcess(['--biz-token-ttl', '2s']);
+    let grants = 0;
+    // The network is slow once: the first grant request arrives after its bizToken expired.
+    const relayUrl = await relay(sb.url, { before: async (path) => void (path.startsWith('/gcb/api/password/') && ++grants === 1 && (await sleep(2500))) });
+    const home = await tempConfigHome();
+    const env = testEnv(home, { CITI_BASE_URL: relayUrl, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_STORE: 'memory' });
+    const res = await spawnCli(['token', '--password', '--username', 'SandboxUser3', '--password-stdin', '--json'], { env, stdin: PASSWORD });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).source).toBe('new');
+    expect(res.stderr).toContain('The bizToken was refused; getting a new E2E key and trying once more.');
+    expect(sb.log().match(/POST \/gcb\/api\/password\/oauth2\/token\/sg\/gcb (\d+)/g)!.map((l) => l.slice(-3))).toEqual(['401', '200']);
   });
 
   it('refused twice: exit 3 after one retry', async () => {
