@@ -27,6 +27,18 @@ interface Eligible {
   destinationSourceAcctCombinations: { destinationAccountId: string; displayDestinationAccountNumber: string; sourceAccountIds: { sourceAccountId: string }[] }[];
 }
 
+/** A preprocess of a transfer between two of the customer's accounts, for the amount given. */
+async function transferOf(s: RunningSandbox, token: string) {
+  const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
+  const source = eligible.sourceAccounts[0]!;
+  const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
+  return (transactionAmount: unknown) =>
+    api(s, token, `${MOVE}/preprocess`, {
+      method: 'POST',
+      body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
+    });
+}
+
 describe('the model check itself', () => {
   it('finds extra fields, missing required ones, wrong types and bad nested records', () => {
     const shown = { displayCardNumber: 'XXXXXXXXXXXX4521', cardFunctionsAllowed: [{ cardFunction: 'ATM' }] };
@@ -136,16 +148,11 @@ describe("emulator: Citi's error semantics", () => {
   it('takes amounts and points sent as numeric strings', async () => {
     const s = await sandbox();
     const token = await customer(s);
-    const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
-    const source = eligible.sourceAccounts[0]!;
-    const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
-    const pre = await api(s, token, `${MOVE}/preprocess`, {
-      method: 'POST',
-      body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: '30', transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
-    });
+    const preprocess = await transferOf(s, token);
+    const pre = await preprocess('30');
     expect(pre.status).toBe(200);
     expect(pre.body).toMatchObject({ debitDetails: { transactionDebitAmount: 30 } });
-    expect((await api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: 'thirty', transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })).status).toBe(400);
+    expect((await preprocess('thirty')).status).toBe(400);
 
     const two = (await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' })).body.access_token as string;
     const { rewardLinkCode } = (await api(s, two, '/v1/apac/rewards/linkage', { method: 'POST', body: { lastFourDigitsCardNumber: '8653', citiCardHolderPhoneNumber: '6590020056' } })).body as { rewardLinkCode: string };
@@ -160,14 +167,7 @@ describe("emulator: Citi's error semantics", () => {
   it('takes amounts with cents, as numbers or numeric strings; refuses a third decimal', async () => {
     const s = await sandbox();
     const token = await customer(s);
-    const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
-    const source = eligible.sourceAccounts[0]!;
-    const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
-    const preprocess = (transactionAmount: unknown) =>
-      api(s, token, `${MOVE}/preprocess`, {
-        method: 'POST',
-        body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
-      });
+    const preprocess = await transferOf(s, token);
     // 0.29 * 100 and 1.13 * 100 are not whole numbers in binary floating point.
     for (const [amount, debited] of [['0.29', 0.29], [1.13, 1.13], [0.1, 0.1], ['1.5', 1.5], [4.35, 4.35]] as const) {
       const pre = await preprocess(amount);
