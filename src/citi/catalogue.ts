@@ -3,6 +3,7 @@
  * The client picks its token from this; the emulator enforces it.
  */
 export type TokenKind = 'two-legged' | 'three-legged' | 'card';
+export const TOKEN_KINDS: readonly TokenKind[] = ['two-legged', 'three-legged', 'card'];
 
 export interface ApiEntry {
   /** A short name for help text and errors. */

@@ -1,21 +1,22 @@
 /** The implementation of `citi call`, loaded when the command runs. */
 import fs from 'node:fs/promises';
 import { bearerToken } from '../auth/bearer.js';
-import { findApi, type TokenKind } from '../citi/catalogue.js';
+import { findApi, TOKEN_KINDS, type TokenKind } from '../citi/catalogue.js';
+import { HTTP_METHODS } from '../citi/endpoints.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { HttpResponse } from '../http/client.js';
 import { readAll } from '../ui/io.js';
 import { printJson, renderTable, tableRows, writeLine } from '../ui/output.js';
-import { AUTH_KINDS, METHODS, type CallOptions } from './call.js';
+import type { CallOptions } from './call.js';
 
 export async function runCall(f: Factory, methodArg: string | undefined, path: string, opts: CallOptions): Promise<void> {
   const formats = [opts.json, opts.table, opts.raw].filter(Boolean).length;
   if (formats > 1) throw new UsageError('Choose one of --json, --table and --raw');
   if (!path.startsWith('/')) throw new UsageError(`The path must start with "/" (got "${path}")`, 'Give a path under the base URL, e.g. /v1/accounts');
   const method = (methodArg ?? (opts.data !== undefined ? 'POST' : 'GET')).toUpperCase();
-  if (!METHODS.includes(method)) throw new UsageError(`Unknown HTTP method "${methodArg}"`, `Use one of ${METHODS.join(', ')}`);
+  if (!(HTTP_METHODS as readonly string[]).includes(method)) throw new UsageError(`Unknown HTTP method "${methodArg}"`, `Use one of ${HTTP_METHODS.join(', ')}`);
   const headers = parsePairs(opts.header ?? [], ':', '--header', 'Key: value');
   const query = parsePairs(opts.query ?? [], '=', '--query', 'key=value');
   const body = opts.data !== undefined ? await readData(f, opts.data) : undefined;
@@ -23,7 +24,7 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   const api = findApi(path);
   let kind: TokenKind = 'two-legged';
   if (opts.auth) {
-    if (!(AUTH_KINDS as string[]).includes(opts.auth)) throw new UsageError(`--auth must be one of ${AUTH_KINDS.join(', ')}`);
+    if (!(TOKEN_KINDS as readonly string[]).includes(opts.auth)) throw new UsageError(`--auth must be one of ${TOKEN_KINDS.join(', ')}`);
     kind = opts.auth as TokenKind;
   } else if (api) kind = api.kind;
 

@@ -1,10 +1,8 @@
 /** `citi call`: an authenticated API call with Citi's headers; the answer as JSON, a table or raw. */
 import type { Command } from 'commander';
-import type { TokenKind } from '../citi/catalogue.js';
+import { TOKEN_KINDS } from '../citi/catalogue.js';
+import { HTTP_METHODS } from '../citi/endpoints.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
-
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
-export const AUTH_KINDS: TokenKind[] = ['two-legged', 'three-legged', 'card'];
 
 export interface CallOptions {
   data?: string;
@@ -23,7 +21,7 @@ export function register(program: Command, env: CommandEnv): void {
     .command('call')
     .description("Make an authenticated call to a Citi API, with Citi's headers, and show the answer")
     .usage('[options] [METHOD] PATH')
-    .argument('<method-or-path>', `HTTP method (${METHODS.join(', ')}; GET by default, POST with --data), or PATH when no method is given`)
+    .argument('<method-or-path>', `HTTP method (${HTTP_METHODS.join(', ')}; GET by default, POST with --data), or PATH when no method is given`)
     .argument('[path]', 'API path under the base URL, e.g. /v1/apac/onboarding/products')
     .option('-d, --data <json>', 'request body: JSON text, @file, or @- for stdin')
     .option('-H, --header <key:value>', 'extra header (repeatable)', collect)
@@ -32,7 +30,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--table', "print the answer's list as a table")
     .option('--raw', 'print the answer exactly as received')
     .option('-i, --include', 'print the status line and response headers first')
-    .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue)`)
+    .option('--auth <kind>', `kind of token: ${TOKEN_KINDS.join(', ')} (default: from the API catalogue)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
     .addHelpText(
       'after',

@@ -11,7 +11,8 @@ import { stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { validateRedirectUri } from './login-run.js';
-import { PSD2_DEFAULT_COUNTRY, type ClientRegisterOptions } from './client.js';
+import type { ClientRegisterOptions } from './client.js';
+import { PSD2_DEFAULT_COUNTRY } from '../citi/psd2.js';
 
 export async function runClientRegister(f: Factory, opts: ClientRegisterOptions): Promise<void> {
   const env = f.io.env;

@@ -1,6 +1,7 @@
 /** `citi client register`: create a PSD2 client from an eIDAS (QWAC) certificate over mutual TLS, and save it as a profile. */
 import type { Command } from 'commander';
 import { ENVIRONMENTS } from '../citi/endpoints.js';
+import { PSD2_DEFAULT_COUNTRY } from '../citi/psd2.js';
 import { PASSPHRASE_ENV } from '../config/profiles.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
@@ -17,8 +18,6 @@ export interface ClientRegisterOptions {
   name?: string;
   json?: boolean;
 }
-
-export const PSD2_DEFAULT_COUNTRY = 'gb';
 
 export function register(program: Command, env: CommandEnv): void {
   const client = program

@@ -1,5 +1,5 @@
 /** The implementation of `citi token`, loaded when the command runs. */
-import { createInterface } from 'node:readline';
+import type { Interface } from 'node:readline';
 import { twoLeggedToken, type TokenSource } from '../auth/client-credentials.js';
 import type { ThreeLeggedSource } from '../auth/authorization-code.js';
 import { UsageError } from '../errors.js';
@@ -78,10 +78,12 @@ function pastedLine(f: Factory): { read: () => Promise<string>; close: () => voi
       close: () => controller.abort(),
     };
   }
-  let lines: ReturnType<typeof createInterface> | undefined;
+  let lines: Interface | undefined;
   return {
-    read: () =>
-      new Promise<string>((resolve, reject) => {
+    read: async () => {
+      // readline only here: loading it costs every `citi token` time
+      const { createInterface } = await import('node:readline');
+      return new Promise<string>((resolve, reject) => {
         lines = createInterface({ input: f.io.stdin, terminal: false });
         lines.on('line', (line) => {
           if (line.trim()) {
@@ -90,7 +92,8 @@ function pastedLine(f: Factory): { read: () => Promise<string>; close: () => voi
           }
         });
         lines.on('close', () => reject(new UsageError('--manual: stdin ended before a redirect URL was given', 'Pipe the address in, or run on a terminal to paste it.')));
-      }),
+      });
+    },
     close: () => {
       lines?.close();
       // Done with stdin: an open pipe would keep the process alive.

@@ -11,9 +11,3 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 export function lockDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(configDir(env), 'locks');
 }
-
-/** Files that may be thrown away at any time (Node's compile cache): $XDG_CACHE_HOME/citi-sandbox. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'citi-sandbox');
-}
