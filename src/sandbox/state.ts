@@ -3,6 +3,8 @@
  * (tokens, codes, control flows) is dropped by a periodic sweep, so memory follows what is live.
  */
 import { randomBytes } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { constantTimeEqual } from '../util/constant-time.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { createSeed, type Seed } from './seed.js';
@@ -54,9 +56,24 @@ export const DEFAULT_TTLS: SandboxTtls = {
  * How long something the emulator handed out is remembered after it expires, so that a late caller
  * hears "expired" rather than "unknown". After that, the sweep drops it.
  */
-export const EXPIRED_KEPT_MS = 5_000;
+export const EXPIRED_KEPT_MS = 2_000;
 /** How often the sweep runs (an unref'd timer: it never keeps the process alive). */
-export const SWEEP_INTERVAL_MS = 1_000;
+export const SWEEP_INTERVAL_MS = 250;
+/** After a burst: once this many entries are dropped and no token was issued for a sweep interval, memory is collected. */
+const COLLECT_AFTER_DROPPED = 10_000;
+
+let fullGc: (() => void) | undefined;
+/**
+ * A full garbage collection. After a burst of requests V8 may keep the freed memory for as long as
+ * nothing allocates, i.e. as long as the emulator stays idle; collecting once then gives it back.
+ */
+function collectGarbage(): void {
+  if (!fullGc) {
+    v8.setFlagsFromString('--expose-gc');
+    fullGc = vm.runInNewContext('gc') as () => void;
+  }
+  fullGc();
+}
 
 /**
  * A map of things that expire (tokens, codes, control flows), dropped by the emulator's sweep. All
@@ -121,7 +138,8 @@ export class IssuedTokens {
     access: new ExpiringMap<string, IssuedToken>((t) => this.unlink(t)),
     refresh: new ExpiringMap<string, IssuedToken>((t) => this.unlink(t)),
   };
-  private readonly families = new Map<number, IssuedToken[]>();
+  /** A family's tokens; a family of one (say, a two-legged token) is the token itself: no array for it. */
+  private readonly families = new Map<number, IssuedToken | IssuedToken[]>();
   private readonly familyGone: ((family: number) => void)[] = [];
 
   get size(): number {
@@ -141,8 +159,9 @@ export class IssuedTokens {
   add(token: IssuedToken): void {
     this.byType[token.type].set(token.value, token);
     const members = this.families.get(token.family);
-    if (members) members.push(token);
-    else this.families.set(token.family, [token]);
+    if (!members) this.families.set(token.family, token);
+    else if (Array.isArray(members)) members.push(token);
+    else this.families.set(token.family, [members, token]);
   }
 
   /** Calls `listener` when the last token of a family is dropped (what belongs to the family can go too). */
@@ -152,7 +171,8 @@ export class IssuedTokens {
 
   /** The tokens of a family still remembered. */
   family(family: number): readonly IssuedToken[] {
-    return this.families.get(family) ?? [];
+    const members = this.families.get(family);
+    return members === undefined ? [] : Array.isArray(members) ? members : [members];
   }
 
   *values(): IterableIterator<IssuedToken> {
@@ -172,10 +192,11 @@ export class IssuedTokens {
 
   private unlink(token: IssuedToken): void {
     const members = this.families.get(token.family);
-    if (!members) return;
-    const i = members.indexOf(token);
-    if (i >= 0) members.splice(i, 1);
-    if (members.length) return;
+    if (Array.isArray(members)) {
+      const i = members.indexOf(token);
+      if (i >= 0) members.splice(i, 1);
+      if (members.length) return;
+    } else if (members !== token) return;
     this.families.delete(token.family);
     for (const listener of this.familyGone) listener(token.family);
   }
@@ -191,6 +212,8 @@ export class SandboxState {
   autoConsent = false;
   private readonly expiring: { size: number; sweep(before: number): number }[] = [];
   private lastFamily = 0;
+  /** Tokens issued so far. */
+  private issued = 0;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -205,11 +228,10 @@ export class SandboxState {
     return map;
   }
 
-  /** Drops what expired more than EXPIRED_KEPT_MS ago: tokens, and every map from expiringMap(). */
-  sweep(): void {
+  /** Drops what expired more than EXPIRED_KEPT_MS ago: tokens, and every map from expiringMap(); returns how many went. */
+  sweep(): number {
     const before = this.now() - EXPIRED_KEPT_MS;
-    this.tokens.sweep(before);
-    for (const map of this.expiring) map.sweep(before);
+    return this.expiring.reduce((n, map) => n + map.sweep(before), this.tokens.sweep(before));
   }
 
   /** How much is remembered: tokens, their families, and entries of the other expiring maps. */
@@ -219,7 +241,17 @@ export class SandboxState {
 
   /** Sweeps every SWEEP_INTERVAL_MS until stopSweeping(). */
   startSweeping(): void {
-    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+    let dropped = 0;
+    let issued = this.issued;
+    this.sweeper ??= setInterval(() => {
+      dropped += this.sweep();
+      const idle = issued === this.issued;
+      issued = this.issued;
+      if (idle && dropped >= COLLECT_AFTER_DROPPED) {
+        dropped = 0;
+        collectGarbage();
+      }
+    }, SWEEP_INTERVAL_MS).unref();
   }
 
   stopSweeping(): void {
@@ -249,6 +281,7 @@ export class SandboxState {
     cardId?: string;
   }): { access: IssuedToken; refresh?: IssuedToken } {
     const now = this.now();
+    this.issued++;
     const family = opts.family ?? ++this.lastFamily;
     const token = (type: IssuedToken['type'], value: string, expiresAt: number): IssuedToken => ({
       value,
