@@ -8,6 +8,7 @@ import type { CommandEnv } from './commands/shared.js';
 import { register as registerLogin } from './commands/login.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerCall } from './commands/call.js';
+import { register as registerApis } from './commands/apis.js';
 import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerCard } from './commands/card.js';
@@ -27,6 +28,7 @@ Environment:
   CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
   CITI_STORE (keychain|file|memory), CITI_OTP, CITI_P12_PASSPHRASE, CITI_NO_PROMPT,
   CITI_TIMEOUT_MS, CITI_KEYCHAIN_TIMEOUT_MS, NODE_EXTRA_CA_CERTS, NO_COLOR
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower case): e.g. HTTPS_PROXY=http://user:pass@proxy:3128
 
 Start here: citi demo    (the whole journey against an embedded emulator)`;
 
@@ -48,6 +50,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerLogin(program, env);
   registerToken(program, env);
   registerCall(program, env);
+  registerApis(program, env);
   registerSandbox(program, env);
   registerDemo(program, env);
   registerCard(program, env);

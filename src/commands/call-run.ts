@@ -1,7 +1,7 @@
 /** The implementation of `citi call`, loaded when the command runs. */
 import fs from 'node:fs/promises';
 import { bearerToken } from '../auth/bearer.js';
-import { findApi, TOKEN_KINDS, type TokenKind } from '../citi/catalogue.js';
+import { findApi, matchEndpoint, TOKEN_KINDS, type TokenKind } from '../citi/catalogue.js';
 import { HTTP_METHODS } from '../citi/endpoints.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
@@ -21,7 +21,11 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   const query = parsePairs(opts.query ?? [], '=', '--query', 'key=value');
   const body = opts.data !== undefined ? await readData(f, opts.data) : undefined;
 
-  const api = findApi(path);
+  const api = findApi(path, method);
+  const validated = opts.validate ? matchEndpoint(path, method)?.entry : undefined;
+  if (opts.validate && !validated) {
+    throw new UsageError(`--validate: ${method} ${path.split('?')[0]} is not in the API catalogue`, 'See the catalogued endpoints with: citi apis');
+  }
   let kind: TokenKind = 'two-legged';
   if (opts.auth) {
     if (!(TOKEN_KINDS as readonly string[]).includes(opts.auth)) throw new UsageError(`--auth must be one of ${TOKEN_KINDS.join(', ')}`);
@@ -46,11 +50,24 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
     f.trace()?.('* 401: getting a new token and trying once more');
     res = await send(true);
   }
+  const ok = res.status >= 200 && res.status < 300;
+  if (ok && opts.json && res.text && !isJsonText(res.text)) {
+    const type = res.headers['content-type'];
+    throw new ApiError(`The answer (HTTP ${res.status}${type ? `, ${String(type)}` : ''}) is not JSON, so --json cannot print it`, 'See it as sent with --raw.');
+  }
   await printResponse(f, res, opts);
   if (res.status < 200 || res.status >= 300) {
     const what = describeError(res);
     if (res.status === 401) throw new AuthError(what, 'The server refused the token; check the profile with `citi login`.');
     throw new ApiError(what, undefined, res.status, res.body);
+  }
+  if (validated) {
+    // Loaded only here: the schemas and ajv are not needed by a plain call.
+    const { describeProblems, loadSchemas } = await import('../citi/catalogue-validate.js');
+    const where = `${validated.method} ${validated.path}`;
+    const problems = (await loadSchemas()).check(validated, 'response', res.body ?? null);
+    if (problems.length) throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(problems)}`);
+    f.info(`✓ The answer matches Citi's published schema for ${where}`);
   }
 }
 
@@ -116,6 +133,15 @@ async function printResponse(f: Factory, res: HttpResponse, opts: CallOptions): 
   }
   if (opts.json || !out.isTTY || !f.io.color) writeLine(out, JSON.stringify(res.body, null, 2));
   else await printJson(f.io, res.body);
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function describeError(res: HttpResponse): string {

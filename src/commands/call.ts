@@ -14,6 +14,7 @@ export interface CallOptions {
   include?: boolean;
   auth?: string;
   card?: string;
+  validate?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -32,6 +33,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-i, --include', 'print the status line and response headers first')
     .option('--auth <kind>', `kind of token: ${TOKEN_KINDS.join(', ')} (default: from the API catalogue)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
+    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ)")
     .addHelpText(
       'after',
       examples(
@@ -39,6 +41,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi call POST /v1/apac/rewards/linkage --data @card.json',
         `citi call PUT /v1/apac/rewards/RLC00000001/activations --data '{"linkageConfirmationCode":"987654"}'`,
         'echo \'{"a":1}\' | citi call POST /v1/some/api --data @- --json',
+        'citi call GET /v1/accounts --validate     # does the answer still match the published contract?',
       ),
     )
     .action(async (first: string, path: string | undefined, opts: CallOptions, cmd: Command) => {

@@ -53,10 +53,14 @@ async function newRsaKey(): Promise<string> {
   return privateKey;
 }
 
-/** A positive serial number of 16 random bytes (the top bit cleared keeps it positive in DER). */
+/**
+ * A positive serial number of 16 random bytes: the top bit cleared keeps it positive in DER, and a
+ * non-zero first byte keeps it minimal (a leading 0x00 before a byte below 0x80 is illegal padding,
+ * which OpenSSL refuses to parse: one certificate in 256).
+ */
 function serialNumber(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] as number) & 0x7f;
+  bytes[0] = ((bytes[0] as number) & 0x7f) | 0x40;
   return bytes.toString('hex');
 }
 
@@ -189,8 +193,15 @@ export async function writeCertSet(
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const files = Object.fromEntries(Object.entries(CERT_SET_FILES).map(([k, name]) => [k, path.join(dir, name)])) as CertSetFiles;
   const write = async (file: string, data: string | Buffer, mode: number) => {
-    await fs.writeFile(file, data, { mode });
-    await fs.chmod(file, mode); // the mode above only applies to new files
+    // Never through a symbolic link: a key must not land wherever the link points.
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+    const handle = await fs.open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the mode above only applies to new files
+    } finally {
+      await handle.close();
+    }
   };
   await Promise.all([
     write(files.ca, ca.certPem, 0o644),

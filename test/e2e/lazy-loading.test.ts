@@ -1,57 +1,41 @@
 /**
  * What the built CLI loads: `citi --help` and `citi --version` read the program only, never a
  * command's implementation or a heavy package (got, prompts, keyring, open, node-forge, ajv, the
- * emulator). The files Node loads are recorded by a module hook; the sources each bundled file holds
- * are read from the bundler's markers in it. Structure, not timing.
+ * emulator). The modules Node loads are traced by a module hook; the sources each bundle holds are
+ * read from the bundler's markers in it (test/helpers/loads.ts). Structure, not timing.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, onCleanup, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { loadedSources, TRACE_LOADS } from '../helpers/loads.js';
 
-const RECORDER = path.join(ROOT, 'test', 'helpers', 'record-loads.mjs');
 const HEAVY = /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|open|node-forge|ajv|cli-table3|chalk)\/|^src\/sandbox\/|^src\/commands\/[a-z-]+-run\.ts$|^src\/factory\.ts$/;
 
 interface Loaded {
   code: number;
   stderr: string;
-  /** Files Node loaded, relative to the package. */
-  files: string[];
-  /** The sources (src/… and node_modules/…) those files hold: bundled ones by their markers. */
+  /** The files Node loaded (relative to the package) and the sources bundled in them. */
   sources: string[];
 }
 
-/** Runs node with the recorder preloaded; what it loaded. */
+/** Runs node ARGS with the module tracer preloaded; what it loaded. */
 async function loads(args: string[], env?: NodeJS.ProcessEnv): Promise<Loaded> {
   const home = await tempConfigHome();
-  const record = path.join(home, 'loads.txt');
-  const child = spawn(process.execPath, ['--import', RECORDER, ...args], { env: { ...(env ?? testEnv(home)), RECORD_LOADS_TO: record }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const trace = path.join(home, 'loads.txt');
+  const child = spawn(process.execPath, args, { env: { ...(env ?? testEnv(home)), NODE_OPTIONS: TRACE_LOADS, TRACE_LOADS_FILE: trace }, stdio: ['ignore', 'ignore', 'pipe'] });
   onCleanup(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += String(c)));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  const urls = (await fs.readFile(record, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  const files = urls.map((u) => path.relative(ROOT, fileURLToPath(u)).split(path.sep).join('/')).filter((f) => !f.startsWith('..'));
-  const sources = new Set<string>();
-  for (const file of files) {
-    if (!file.startsWith('dist/')) {
-      sources.add(file);
-      continue;
-    }
-    const text = await fs.readFile(path.join(ROOT, file), 'utf8');
-    for (const m of text.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)) sources.add(m[1]!);
-  }
-  return { code, stderr, files, sources: [...sources].sort() };
+  return { code, stderr, sources: await loadedSources(trace) };
 }
 
 describe('lazy loading in the built CLI', () => {
   it('citi --version reads the entry only', async () => {
     const res = await loads([BIN, '--version']);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.files).toEqual(['bin/citi.js', 'dist/entry.js']);
-    expect(res.sources).toEqual(['bin/citi.js', 'src/entry.ts']);
+    expect(res.sources).toEqual(['bin/citi.js', 'dist/entry.js', 'src/entry.ts']);
   });
 
   for (const args of [['--help'], ['token', '--help'], ['sandbox', 'start', '--help'], ['card', 'enroll', '--help']]) {
