@@ -1,6 +1,6 @@
 /** `citi call`: an authenticated API call with Citi's headers; the answer as JSON, a table or raw. */
 import type { Command } from 'commander';
-import { TOKEN_KINDS } from '../citi/catalogue.js';
+import { TOKEN_KINDS } from '../citi/scopes.js';
 import { HTTP_METHODS } from '../citi/endpoints.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 

@@ -1,7 +1,7 @@
 /** `citi card enroll|activate|list`: card authorization with an OTP, one card token per card. */
 import type { Command } from 'commander';
 import { DEFAULT_CARD_SCOPE } from '../citi/card.js';
-import { SCOPES } from '../citi/catalogue.js';
+import { SCOPES } from '../citi/scopes.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface EnrollOptions {
