@@ -4,22 +4,15 @@ import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxOptions } from '../sandbox/server.js';
+import { colorOn } from '../ui/io.js';
 import { style } from '../ui/style.js';
-import { parseDuration } from '../util/duration.js';
 import { prepareSandboxTls } from './sandbox-tls.js';
+import { durationFlag } from './shared.js';
 import type { SandboxStartOptions } from './sandbox.js';
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
-  const ms = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    try {
-      const n = parseDuration(v);
-      if (n <= 0) throw new RangeError('must be positive');
-      return n;
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  };
+  // Lifetimes, compared with the clock; no timer waits for them.
+  const ms = (v: string | undefined, flag: string) => (v === undefined ? undefined : durationFlag(v, flag));
   let port: number | undefined;
   if (opts.port !== undefined) {
     port = Number(opts.port);
@@ -63,7 +56,7 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
     f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
   f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
   if (tls) {

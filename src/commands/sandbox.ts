@@ -45,10 +45,14 @@ export function register(program: Command, env: CommandEnv): void {
       'after',
       examples(
         'citi sandbox start --port 8080',
-        'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
-        'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
+        '',
+        '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
+        'citi sandbox start --json --access-ttl 30s > sandbox.json & SANDBOX=$!',
+        'until [ -s sandbox.json ]; do sleep 0.1; done',
+        'export CITI_BASE_URL=$(jq -r .url sandbox.json) CITI_CLIENT_ID=$(jq -r .clientId sandbox.json) CITI_CLIENT_SECRET=$(jq -r .clientSecret sandbox.json)',
+        'citi call /v1/apac/onboarding/products --json; kill $SANDBOX',
       ),
     )
     .action(async (opts: SandboxStartOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxStart(await factoryFor(cmd, env), opts));

@@ -1,6 +1,6 @@
 /** The implementation of `citi status`, loaded when the command runs. */
 import type { Factory } from '../factory.js';
-import { printJson, renderTable, writeLine } from '../ui/output.js';
+import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 
 export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<void> {
@@ -39,5 +39,5 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
     'refresh expires in': r.refreshable ? life(r.refreshExpiresAt, r.refreshExpiresIn) || 'no expiry given' : '—',
     stored: store,
   }));
-  writeLine(f.io.stdout, await renderTable(table));
+  await printTable(f.io, table);
 }

@@ -7,7 +7,8 @@ import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { canPrompt } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatDuration, MAX_WAIT } from '../util/duration.js';
+import { durationFlag } from './shared.js';
 import type { TokenOptions } from './token.js';
 
 export async function runToken(f: Factory, opts: TokenOptions): Promise<void> {
@@ -36,15 +37,7 @@ export async function printToken(f: Factory, record: TokenRecord, source: TokenS
 async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void> {
   const { threeLeggedToken, DEFAULT_LOGIN_TIMEOUT_MS } = await import('../auth/authorization-code.js');
   if (opts.manual && opts.browser === false) throw new UsageError('Give --manual or --no-browser, not both');
-  let timeoutMs = DEFAULT_LOGIN_TIMEOUT_MS;
-  if (opts.timeout !== undefined) {
-    try {
-      timeoutMs = parseDuration(opts.timeout);
-    } catch (err) {
-      throw new UsageError(`--timeout: ${(err as Error).message}`);
-    }
-    if (timeoutMs <= 0) throw new UsageError('--timeout must be positive');
-  }
+  const timeoutMs = opts.timeout === undefined ? DEFAULT_LOGIN_TIMEOUT_MS : durationFlag(opts.timeout, '--timeout', { max: MAX_WAIT });
   const ctx = await f.authContext();
   const paste = opts.manual ? pastedLine(f) : undefined;
   try {
