@@ -1,7 +1,7 @@
 /** The implementation of `citi card`, loaded when the command runs. */
 import { activateCard, DEFAULT_CARD_SCOPE, enrolledCards, enrollCard, type OtpSource } from '../auth/card.js';
 import { isOtp, OTP_ATTEMPTS } from '../citi/card.js';
-import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
+import { SCOPES, normaliseScopes } from '../citi/scopes.js';
 import { checkBusiness, checkCountry } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
