@@ -2,8 +2,9 @@
  * Kinds of token and the scopes each takes: a small module of its own, so that help texts can name
  * them without loading the API catalogue (catalogue.ts re-exports all of it).
  */
-export type TokenKind = 'two-legged' | 'three-legged' | 'card';
-export const TOKEN_KINDS: readonly TokenKind[] = ['two-legged', 'three-legged', 'card'];
+/** `password`: a customer token from the password grant (headless), used where a three-legged one is. */
+export type TokenKind = 'two-legged' | 'three-legged' | 'card' | 'password';
+export const TOKEN_KINDS: readonly TokenKind[] = ['two-legged', 'three-legged', 'card', 'password'];
 
 /** Scopes Citi issues, by kind of token. */
 export const SCOPES = {

@@ -10,7 +10,9 @@ import {
   DEFAULT_COUNTRY,
   isLoopbackHost,
   chosenStoreKind,
+  CUSTOMER_SIGN_INS,
   validateBaseUrl,
+  type CustomerSignIn,
   type Profile,
   type ResolvedProfile,
 } from '../config/profiles.js';
@@ -82,6 +84,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   }
 
   const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : existing?.redirectUri;
+  if (opts.customerSignIn !== undefined && !(CUSTOMER_SIGN_INS as readonly string[]).includes(opts.customerSignIn)) {
+    throw new UsageError(`--customer-sign-in must be ${CUSTOMER_SIGN_INS.join(' or ')} (got "${opts.customerSignIn}")`);
+  }
+  const customerSignIn = (opts.customerSignIn as CustomerSignIn | undefined) ?? existing?.customerSignIn;
+  const username = opts.username?.trim() || existing?.username;
   const tls = tlsSettingsFrom(opts, existing?.tls);
   const p12Passphrase = tls?.p12
     ? await f.p12Passphrase(tls.p12, {
@@ -99,6 +106,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
     ...(redirectUri ? { redirectUri } : {}),
     ...(tls ? { tls } : {}),
+    ...(customerSignIn ? { customerSignIn } : {}),
+    ...(username ? { username } : {}),
   };
   if (storeKind === 'keychain') delete profile.store;
 
@@ -138,7 +147,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   await f.config.saveProfile(name, profile);
 
   if (opts.json) {
-    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}) });
+    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}), ...(customerSignIn ? { customerSignIn } : {}), ...(username ? { username } : {}) });
     return;
   }
   const s = await style(colorOn(f.io, 'stderr'));

@@ -1,7 +1,7 @@
 /** `citi login` / `citi logout`: keep an app's client ID (config) and secret (store) per profile. */
 import type { Command } from 'commander';
 import { COUNTRIES, ENVIRONMENTS } from '../citi/endpoints.js';
-import { PASSPHRASE_ENV } from '../config/profiles.js';
+import { CUSTOMER_SIGN_INS, PASSPHRASE_ENV } from '../config/profiles.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface LoginOptions {
@@ -20,6 +20,10 @@ export interface LoginOptions {
   p12?: string;
   p12PassphraseStdin?: boolean;
   ca?: string;
+  /** How customers sign in for customer APIs: browser (three-legged) or password (the password grant). */
+  customerSignIn?: string;
+  /** The customer's user ID for the password grant. */
+  username?: string;
   /** For callers in code (the demo): the secret itself. Never a command-line flag. */
   clientSecret?: string;
 }
@@ -40,6 +44,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--p12 <file>', 'client certificate and key as one PKCS#12 file instead of --cert/--key')
     .option('--p12-passphrase-stdin', `read the PKCS#12 passphrase from stdin (else ${PASSPHRASE_ENV}, else a masked prompt); kept in the store`)
     .option('--ca <file>', "CA certificate (PEM) to trust for the server's certificate (a private sandbox CA)")
+    .option('--customer-sign-in <how>', `how customers sign in for customer APIs: ${CUSTOMER_SIGN_INS.join(' or ')} (the password grant, headless)`)
+    .option('--username <id>', "the customer's user ID for --customer-sign-in password (the password is never saved)")
     .option('--no-verify', 'save without checking the credentials by getting a token')
     .option('--json', 'print the saved profile as JSON')
     .addHelpText(
@@ -50,6 +56,7 @@ export function register(program: Command, env: CommandEnv): void {
         'CITI_CLIENT_SECRET=... citi login --profile local --base-url http://127.0.0.1:8080/gcb/api --client-id sandbox-client',
         'citi login --store file ...                  # no keychain: a 0600 plaintext file, by your choice',
         'citi login --profile psd2 --cert qwac.pem --key qwac-key.pem --ca ca.pem   # mutual TLS for an existing profile',
+        'citi login --customer-sign-in password --username SandboxUser1   # customer APIs by the password grant (CI)',
       ),
     )
     .action(async (opts: LoginOptions, cmd: Command) => (await import('./login-run.js')).runLogin(await factoryFor(cmd, env), opts));

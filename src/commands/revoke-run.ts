@@ -11,7 +11,8 @@ import type { RevokeOptions } from './revoke.js';
 export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> {
   const { revokeStored } = await import('../auth/revoke.js');
   const ctx = await f.authContext();
-  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const] : [])];
+  // Customer tokens: three-legged and password-grant alike.
+  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const, 'password' as const] : [])];
   const cards = new Set(opts.card ?? []);
   const all = opts.all || (kinds.length === 0 && cards.size === 0);
   const stored = await ctx.tokens.all();

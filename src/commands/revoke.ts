@@ -16,7 +16,7 @@ export function register(program: Command, env: CommandEnv): void {
     .command('revoke')
     .description("Revoke the profile's tokens at the server, then forget them (all of them unless a kind is given)")
     .option('--two-legged', 'the two-legged tokens')
-    .option('--three-legged', 'the three-legged (customer) tokens; the server revokes each access/refresh pair')
+    .option('--three-legged', 'the customer tokens (three-legged and password grant); the server revokes each access/refresh pair')
     .option('--card <cardId>', 'the card token of this enrolled card (repeatable)', collect)
     .option('--all', 'every token of the profile (the default)')
     .option('--json', 'print what was revoked as JSON')

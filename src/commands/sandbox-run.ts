@@ -25,6 +25,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
     ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
     ...(ms(opts.controlFlowTtl, '--control-flow-ttl') !== undefined ? { controlFlowMs: ms(opts.controlFlowTtl, '--control-flow-ttl')! } : {}),
+    ...(ms(opts.bizTokenTtl, '--biz-token-ttl') !== undefined ? { bizTokenMs: ms(opts.bizTokenTtl, '--biz-token-ttl')! } : {}),
   };
   return {
     host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,

@@ -12,6 +12,7 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   refreshTtl?: string;
   codeTtl?: string;
   controlFlowTtl?: string;
+  bizTokenTtl?: string;
   redirectUri?: string[];
   autoConsent?: boolean;
   json?: boolean;
@@ -34,6 +35,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
+    .option('--biz-token-ttl <duration>', "password grant: how long a bizToken from GET /security/e2eKey stays usable (default 5m)")
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
     .option('--auto-consent', 'three-legged sign-ins skip the pages: consent is given at once as SandboxUser1 (for runs with no browser)')
     .option('--tls', 'serve HTTPS (certificates generated into a temporary folder unless --certs)')
@@ -47,6 +49,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --port 8080',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
+        'citi sandbox start --biz-token-ttl 10s        # password grant: bizTokens expire sooner',
         '',
         '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
         'citi sandbox start --json --access-ttl 30s > sandbox.json & SANDBOX=$!',

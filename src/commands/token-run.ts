@@ -5,13 +5,17 @@ import type { ThreeLeggedSource } from '../auth/authorization-code.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt } from '../ui/io.js';
+import { canPrompt, readAll } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { formatDuration, MAX_WAIT } from '../util/duration.js';
 import { durationFlag } from './shared.js';
 import type { TokenOptions } from './token.js';
 
 export async function runToken(f: Factory, opts: TokenOptions): Promise<void> {
+  if (opts.password && opts.threeLegged) throw new UsageError('Give --password or --three-legged, not both');
+  if (opts.password) return runPasswordToken(f, opts);
+  const passwordOnly = [opts.username && '--username', opts.passwordStdin && '--password-stdin'].filter(Boolean);
+  if (passwordOnly.length) throw new UsageError(`${passwordOnly.join(', ')} only apply to --password`);
   if (opts.threeLegged) return runThreeLeggedToken(f, opts);
   const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout'].filter(Boolean);
   if (only.length) throw new UsageError(`${only.join(', ')} only apply to --three-legged`);
@@ -32,6 +36,30 @@ export async function printToken(f: Factory, record: TokenRecord, source: TokenS
   } else {
     writeLine(f.io.stdout, record.accessToken);
   }
+}
+
+/** `--password`: the password grant; the password is read from stdin, CITI_PASSWORD or a prompt only when a new sign-in is needed. */
+async function runPasswordToken(f: Factory, opts: TokenOptions): Promise<void> {
+  const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout', opts.scope && '--scope'].filter(Boolean);
+  if (only.length) throw new UsageError(`${only.join(', ')} do not apply to --password`);
+  if (opts.passwordStdin && f.io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe, but stdin is a terminal', 'Pipe the password in, or leave the flag out to be asked.');
+  const { passwordToken } = await import('../auth/password.js');
+  const ctx = await f.authContext();
+  const username = opts.username ?? ctx.profile.username;
+  const credentials = async (u?: string) => {
+    let password: string | undefined;
+    if (opts.passwordStdin) {
+      // One line: a trailing newline from `echo` or a file is not part of the password.
+      password = (await readAll(f.io.stdin)).replace(/\r?\n$/, '');
+      if (!password) throw new UsageError('--password-stdin: stdin was empty');
+    }
+    return f.customerCredentials(u, password);
+  };
+  const { record, source } = await passwordToken(ctx, { ...(username ? { username } : {}), credentials, force: Boolean(opts.force) });
+  if (source !== 'cache') {
+    f.info(`Password-grant token ${source === 'new' ? 'stored' : 'refreshed'} for ${record.meta?.username ?? 'the customer'}: ${record.scope}, expires in ${formatDuration(record.expiresAt - f.now())}`);
+  }
+  await printToken(f, record, source, Boolean(opts.json));
 }
 
 async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void> {
