@@ -1,15 +1,6 @@
 /** `citi token`: print an access token, reused from the store until shortly before it expires. */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { twoLeggedToken, type TokenSource } from '../auth/client-credentials.js';
-import type { ThreeLeggedSource } from '../auth/authorization-code.js';
-import { UsageError } from '../errors.js';
-import type { Factory } from '../factory.js';
-import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt, readSecretFromStdin, requireStdinPipe } from '../ui/io.js';
-import { printJson, writeLine } from '../ui/output.js';
-import { formatDuration, MAX_WAIT } from '../util/duration.js';
-import { durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
+import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface TokenOptions {
   scope?: string;
@@ -54,109 +45,5 @@ export function register(program: Command, env: CommandEnv): void {
         'CITI_USERNAME=SandboxUser1 CITI_PASSWORD=... citi token --password --json',
       ),
     )
-    .action(async (opts: TokenOptions, cmd: Command) => runToken(factoryFor(cmd, env), opts));
-}
-
-export async function runToken(f: Factory, opts: TokenOptions): Promise<void> {
-  if (opts.password && opts.threeLegged) throw new UsageError('Give --password or --three-legged, not both');
-  if (opts.password) return runPasswordToken(f, opts);
-  const passwordOnly = [opts.username && '--username', opts.passwordStdin && '--password-stdin'].filter(Boolean);
-  if (passwordOnly.length) throw new UsageError(`${passwordOnly.join(', ')} only apply to --password`);
-  if (opts.threeLegged) return runThreeLeggedToken(f, opts);
-  const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout'].filter(Boolean);
-  if (only.length) throw new UsageError(`${only.join(', ')} only apply to --three-legged`);
-  const ctx = await f.authContext();
-  const { record, source } = await twoLeggedToken(ctx, { ...(opts.scope ? { scope: opts.scope } : {}), force: Boolean(opts.force) });
-  await printToken(f, record, source, Boolean(opts.json));
-}
-
-export async function printToken(f: Factory, record: TokenRecord, source: TokenSource | ThreeLeggedSource, json: boolean): Promise<void> {
-  if (json) {
-    await printJson(f.io, {
-      access_token: record.accessToken,
-      token_type: record.tokenType,
-      expires_at: new Date(record.expiresAt).toISOString(),
-      scope: record.scope,
-      source,
-    });
-  } else {
-    writeLine(f.io.stdout, record.accessToken);
-  }
-}
-
-/** `--password`: the password grant; the password is read from stdin, CITI_PASSWORD or a prompt only when a new sign-in is needed. */
-async function runPasswordToken(f: Factory, opts: TokenOptions): Promise<void> {
-  const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout', opts.scope && '--scope'].filter(Boolean);
-  if (only.length) throw new UsageError(`${only.join(', ')} do not apply to --password`);
-  if (opts.passwordStdin) requireStdinPipe(f.io, '--password-stdin', 'password');
-  const { customerUsername, passwordToken } = await import('../auth/password.js');
-  const ctx = await f.authContext();
-  const username = customerUsername(ctx.profile, opts.username);
-  const credentials = async (u?: string) => {
-    const password = opts.passwordStdin ? await readSecretFromStdin(f.io, '--password-stdin', 'password') : undefined;
-    return f.customerCredentials(u, password);
-  };
-  const { record, source } = await passwordToken(ctx, { ...(username ? { username } : {}), credentials, force: Boolean(opts.force) });
-  if (source !== 'cache') {
-    f.info(`Password-grant token ${source === 'new' ? 'stored' : 'refreshed'} for ${record.meta?.username ?? 'the customer'}: ${record.scope}, expires in ${formatDuration(record.expiresAt - f.now())}`);
-  }
-  await printToken(f, record, source, Boolean(opts.json));
-}
-
-async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void> {
-  const { threeLeggedToken, DEFAULT_LOGIN_TIMEOUT_MS } = await import('../auth/authorization-code.js');
-  if (opts.manual && opts.browser === false) throw new UsageError('Give --manual or --no-browser, not both');
-  const timeoutMs = opts.timeout === undefined ? DEFAULT_LOGIN_TIMEOUT_MS : durationFlag(opts.timeout, '--timeout', { max: MAX_WAIT });
-  const ctx = await f.authContext();
-  const paste = opts.manual ? pastedLine(f) : undefined;
-  try {
-    const login = {
-      timeoutMs,
-      ...(opts.browser !== false && !opts.manual ? { openBrowser: (url: string) => f.openBrowser(url) } : {}),
-      ...(paste ? { pasteRedirect: paste.read } : {}),
-    };
-    const { record, source } = await threeLeggedToken(ctx, { ...(opts.scope ? { scope: opts.scope } : {}), force: Boolean(opts.force), login });
-    if (source !== 'cache') f.info(`Three-legged token ${source === 'new' ? 'stored' : 'refreshed'}: ${record.scope}, expires in ${formatDuration(record.expiresAt - f.now())}`);
-    await printToken(f, record, source, Boolean(opts.json));
-  } finally {
-    paste?.close();
-  }
-}
-
-/** `--manual`: the redirect URL from a prompt on a terminal, else the first line of stdin. */
-function pastedLine(f: Factory): { read: () => Promise<string>; close: () => void } {
-  if (canPrompt(f.io)) {
-    // Aborted on close, so a timed-out prompt lets go of the terminal and the process can exit.
-    const controller = new AbortController();
-    return {
-      read: () => {
-        const answer = f.prompter().input('Paste the address the browser was sent to', {
-          validate: (v) => (v.trim() ? true : 'Required'),
-          signal: controller.signal,
-        });
-        answer.catch(() => undefined); // its abort after a timeout is expected, not an unhandled rejection
-        return answer;
-      },
-      close: () => controller.abort(),
-    };
-  }
-  let lines: ReturnType<typeof createInterface> | undefined;
-  return {
-    read: () =>
-      new Promise<string>((resolve, reject) => {
-        lines = createInterface({ input: f.io.stdin, terminal: false });
-        lines.on('line', (line) => {
-          if (line.trim()) {
-            resolve(line.trim());
-            lines?.close();
-          }
-        });
-        lines.on('close', () => reject(new UsageError('--manual: stdin ended before a redirect URL was given', 'Pipe the address in, or run on a terminal to paste it.')));
-      }),
-    close: () => {
-      lines?.close();
-      // Done with stdin: an open pipe would keep the process alive.
-      f.io.stdin.destroy();
-    },
-  };
+    .action(async (opts: TokenOptions, cmd: Command) => (await import('./token-run.js')).runToken(await factoryFor(cmd, env), opts));
 }
