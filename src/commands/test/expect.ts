@@ -109,13 +109,13 @@ export function checkTime(expect: Expectations, durationMs: number): Failure[] {
   return [{ message: `took ${Math.round(durationMs)} ms, expected under ${expect.maxMs} ms`, line: expect.line, expected: `< ${expect.maxMs} ms`, actual: `${Math.round(durationMs)} ms` }];
 }
 
-/** Sets each capture from the value; a capture that finds nothing is a failure. */
+/** Sets each capture from the first value at its path (a filter picks one item); a capture that finds nothing is a failure. */
 export function capture(captures: Record<string, string>, value: unknown, vars: Variables, line: number): Failure[] {
   const failures: Failure[] = [];
   for (const [name, path] of Object.entries(captures)) {
-    const { found, value: v } = valueAt(value, path);
-    if (!found) failures.push({ message: `capture ${name}: nothing at ${path}`, line });
-    else vars.set(name, v);
+    const [first] = query(value as JsonValue, path);
+    if (first === undefined) failures.push({ message: `capture ${name}: nothing at ${path}`, line });
+    else vars.set(name, first);
   }
   return failures;
 }

@@ -22,7 +22,7 @@ export interface Totals {
 export function totals(results: SuiteResult[], durationMs: number): Totals {
   const steps = results.flatMap((r) => r.steps);
   const count = (s: StepResult['status']) => steps.filter((x) => x.status === s).length;
-  return { suites: results.length, steps: steps.length, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs };
+  return { suites: results.length, steps: steps.length, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs: Math.round(durationMs) };
 }
 
 export function render(name: ReporterName, results: SuiteResult[], durationMs: number): string {

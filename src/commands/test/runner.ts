@@ -115,7 +115,7 @@ async function runOnce(outer: Factory, suite: Suite, opts: RunOptions, listener:
   const startedAt = new Date().toISOString();
   const env = outer.io.env;
   const steps: StepResult[] = [];
-  const done = (status: SuiteResult['status']) => ({ file: suite.file, name: suite.name, status, durationMs: performance.now() - started, startedAt, steps });
+  const done = (status: SuiteResult['status']) => ({ file: suite.file, name: suite.name, status, durationMs: Math.round(performance.now() - started), startedAt, steps });
   let session: Session;
   try {
     session = await openSession(outer, suite, opts);
@@ -180,7 +180,7 @@ async function runStep(s: Session, step: Step, env: NodeJS.ProcessEnv): Promise<
     line: step.line,
     column: step.column,
     status: failures.length ? 'failed' : 'passed',
-    durationMs: performance.now() - started,
+    durationMs: Math.round(performance.now() - started),
     failures,
     ...(exchange ? { exchange } : {}),
     notes: [...s.notes],

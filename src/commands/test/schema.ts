@@ -42,7 +42,7 @@ const expect = {
 
 const capture = {
   type: 'object',
-  description: 'Variables to set from the answer (a sign-in step: from its summary, e.g. $.cardId): name → JSONPath',
+  description: 'Variables to set from the answer (a sign-in step: from its summary, e.g. $.cardId): name → JSONPath; the first value it finds',
   propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
   additionalProperties: { type: 'string', pattern: '^\\$' },
 } as const;
@@ -108,7 +108,7 @@ const request = {
 
 export const SUITE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://github.com/citi-sandbox/citi-sandbox/schemas/citi-suite.schema.json',
+  $id: 'citi-suite.schema.json',
   title: 'citi test suite',
   description: 'A smoke suite for `citi test`: sign-ins and calls against Citi or the local emulator, with expectations and captures',
   type: 'object',

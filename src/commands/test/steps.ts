@@ -21,7 +21,7 @@ import { fillDeep, fillText } from './template.js';
 /** A request and its answer as a report shows them: secrets replaced. */
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response?: { status: number; headers: Record<string, string>; body?: string; durationMs: number };
+  response?: { status: number; body?: string; durationMs: number };
 }
 
 export type StepOutcome =
@@ -159,7 +159,8 @@ async function call(s: Session, spec: RequestSpec, env: NodeJS.ProcessEnv, excha
     request: {
       method,
       url: redactUrl(url.toString()),
-      headers: redactHeaders({ ...headers, ...(kind !== 'none' ? { authorization: 'Bearer …' } : {}) }),
+      // The client adds these on the way out (a fresh uuid each time); shown as they go.
+      headers: redactHeaders({ ...headers, ...(kind !== 'none' ? { authorization: 'Bearer …', client_id: ctx.profile.clientId } : {}) }),
       ...(body !== undefined ? { body: redactBody(JSON.stringify(body), 'application/json') } : {}),
     },
   };
@@ -167,8 +168,7 @@ async function call(s: Session, spec: RequestSpec, env: NodeJS.ProcessEnv, excha
   const res = await authorizedRequest(ctx, kind === 'none' ? { kind } : { kind, ...(api ? { api } : {}), ...(card ? { cardId: card } : {}) }, req);
   shown.response = {
     status: res.status,
-    headers: redactHeaders(res.headers),
-    durationMs: res.durationMs,
+    durationMs: Math.round(res.durationMs),
     ...(res.text ? { body: redactBody(res.text, typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined) } : {}),
   };
   return { kind: 'answer', res, exchange: shown };
