@@ -337,5 +337,10 @@ steps:
     expect((JSON.parse(grep.stdout) as JsonReport).suites.map((s) => s.name)).toEqual(['passing']);
     expect((await r.citi([r.dir, '--grep', 'nothing-like-it'])).code).toBe(2);
     expect((await r.citi([r.dir, '--parallel', '0'])).code).toBe(2);
+    // An unknown profile is found before anything runs.
+    const unknown = await r.citi([r.dir, '--profile', 'nope', '--reporter', 'json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('error: Unknown profile "nope"');
   });
 });

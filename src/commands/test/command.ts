@@ -7,6 +7,7 @@ import type { TestOptions } from './index.js';
 import { Progress } from './progress.js';
 import { render } from './report.js';
 import { runSuites } from './runner.js';
+import { checkTarget } from './session.js';
 import { findSuiteFiles, loadSuite, SuiteFileError, type Suite } from './suite.js';
 
 function count(value: string, flag: string, min: number): number {
@@ -40,6 +41,11 @@ export async function runTest(f: Factory, args: string[], opts: TestOptions): Pr
   const chosen = needle ? suites.filter((s) => s.name.toLowerCase().includes(needle) || s.file.toLowerCase().includes(needle)) : suites;
   if (!chosen.length) throw new UsageError(`No suite matches --grep "${opts.grep}"`, `Suites: ${suites.map((s) => s.name).join(', ')}`);
 
+  const choice = { sandbox: Boolean(opts.sandbox), ...(f.globals.profile ? { profile: f.globals.profile } : {}) };
+  for (const suite of chosen) await checkTarget(f, suite, choice);
+  // A report that cannot be written is found out before the suites run, not after.
+  if (opts.out) await writeReport(opts.out, '');
+
   const io = f.io;
   const [s, { diffLines }] = await Promise.all([style(io.color), import('diff')]);
   // The report goes to --out or stdout; annotations go to stdout unless the report is there.
@@ -53,18 +59,26 @@ export async function runTest(f: Factory, args: string[], opts: TestOptions): Pr
   const started = performance.now();
   let results;
   try {
-    results = await runSuites(f, chosen, { bail: Boolean(opts.bail), parallel, retries, sandbox: Boolean(opts.sandbox), ...(f.globals.profile ? { profile: f.globals.profile } : {}) }, progress);
+    results = await runSuites(f, chosen, { bail: Boolean(opts.bail), parallel, retries, ...choice }, progress);
   } finally {
     progress.stop();
   }
   const durationMs = performance.now() - started;
   progress.finish(results, durationMs);
 
-  if (opts.out) await fs.writeFile(opts.out, render(opts.reporter, results, durationMs));
+  if (opts.out) await writeReport(opts.out, render(opts.reporter, results, durationMs));
   else if (reportOnStdout) io.stdout.write(render(opts.reporter, results, durationMs));
 
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length) {
     throw new CliError(`${failed.length} of ${results.length} suite${results.length === 1 ? '' : 's'} failed: ${failed.map((r) => r.name).join(', ')}`, EXIT.api);
+  }
+}
+
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (err) {
+    throw new UsageError(`Cannot write the report to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
 }

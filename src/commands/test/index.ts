@@ -31,8 +31,8 @@ export function register(program: Command, env: CommandEnv): void {
     .addHelpText(
       'after',
       `
-Profile: the suite's own "profile:", else --profile / CITI_PROFILE / the default profile;
---profile P runs every suite with P, --sandbox every suite on an emulator of its own.
+Where suites run: --profile P runs every suite with P, --sandbox every suite on an emulator of
+its own; otherwise each suite's own "profile:" or "sandbox:", else CITI_PROFILE or the default profile.
 The suite file format is described by schemas/citi-suite.schema.json (point your editor at it).
 Exit codes: 0 every step passed, 1 a step failed, 2 a bad suite file or usage.
 ` +

@@ -40,11 +40,26 @@ export interface SessionChoice {
   sandbox: boolean;
 }
 
+/** The emulator a suite runs on, or undefined when it runs with a profile. */
+function sandboxFor(suite: Suite, choice: SessionChoice): SandboxSpec | undefined {
+  if (choice.sandbox) return suite.sandbox ?? { tls: false, autoConsent: true, country: 'sg' };
+  return choice.profile ? undefined : suite.sandbox;
+}
+
+function profileFactory(outer: Factory, suite: Suite, choice: SessionChoice): Factory {
+  const profile = choice.profile ?? suite.profile;
+  return new Factory(outer.io, { ...outer.globals, ...(profile ? { profile } : {}) }, outer.overrides);
+}
+
+/** Resolves the profile of a suite that runs with one, so an unknown profile is a usage error before anything runs. */
+export async function checkTarget(outer: Factory, suite: Suite, choice: SessionChoice): Promise<void> {
+  if (!sandboxFor(suite, choice)) await profileFactory(outer, suite, choice).profile();
+}
+
 export async function openSession(outer: Factory, suite: Suite, choice: SessionChoice): Promise<Session> {
-  const spec: SandboxSpec | undefined = choice.sandbox ? (suite.sandbox ?? { tls: false, autoConsent: true, country: 'sg' }) : choice.profile ? undefined : suite.sandbox;
+  const spec = sandboxFor(suite, choice);
   if (spec) return sandboxSession(outer, spec);
-  const globals = { ...outer.globals, ...((choice.profile ?? suite.profile) ? { profile: choice.profile ?? suite.profile } : {}) };
-  return session(() => new Factory(outer.io, globals, outer.overrides), async () => {});
+  return session(() => profileFactory(outer, suite, choice), async () => {});
 }
 
 function session(make: (profile?: string) => Factory, close: () => Promise<void>, extra: Partial<Session> = {}): Session {
