@@ -80,6 +80,11 @@ describe('expectations and captures', () => {
     const failures = check([{ path: '$.access_token', equals: 'other' }, { path: '$.n', type: 'integer' }, { path: '$.list[0].id', matches: '^y' }]);
     expect(failures.map((f) => f.message)).toEqual(['$.access_token does not equal the expected value', '$.n is of type number, not integer', '$.list[0].id does not match /^y/']);
     expect(JSON.stringify(failures)).not.toContain('AAIk-secret-value');
+    expect(failures[0]).toMatchObject({ expected: '[REDACTED]', actual: '[REDACTED]' });
+  });
+  it("the code of Citi's error body is shown: it names the error", () => {
+    const [failure] = checkAnswer({ json: [{ path: '$.code', equals: 'invalidOtp', line: 3 }], line: 1 }, { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'd' }, durationMs: 1 }, new Map(), {});
+    expect(failure).toMatchObject({ expected: 'invalidOtp', actual: 'invalidControlFlowId' });
   });
   it('a response slower than maxMs fails', () => {
     expect(checkAnswer({ ...expect0, maxMs: 50 }, { status: 200, body: {}, durationMs: 80 }, new Map(), {})[0]!.message).toBe('took 80 ms, expected under 50 ms');

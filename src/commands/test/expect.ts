@@ -1,7 +1,7 @@
 /** Expectations on an answer (status, time, JSONPath checks) and captures into variables. */
 import { isDeepStrictEqual } from 'node:util';
 import { query, type JsonValue } from 'jsonpath-rfc9535';
-import { REDACTED, isSecretField } from '../../citi/secrets.js';
+import { REDACTED, isSecretField, redactJson } from '../../citi/secrets.js';
 import type { Expectations, JsonCheck, StatusExpectation } from './suite.js';
 import { fillDeep, type Variables } from './template.js';
 
@@ -41,12 +41,6 @@ export function valueAt(body: unknown, path: string): { found: boolean; value: u
   return { found: matches.length > 0, value: matches };
 }
 
-/** A value safe to print for this path: redacted when the path ends in a secret field. */
-function shown(path: string, value: unknown): unknown {
-  const last = /(?:\.([A-Za-z_][\w-]*)|\[\s*['"]([^'"]+)['"]\s*\])\s*$/.exec(path);
-  const name = last?.[1] ?? last?.[2];
-  return name && isSecretField(name) && value !== undefined ? REDACTED : value;
-}
 
 export function statusMatches(want: StatusExpectation | undefined, status: number): boolean {
   if (want === undefined) return status >= 200 && status < 300;
@@ -62,17 +56,28 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
+/** A path whose last name is a secret field (`$.access_token`): what is expected there is not shown either. */
+function endsInSecretField(path: string): boolean {
+  const last = /(?:\.([A-Za-z_][\w-]*)|\[\s*['"]([^'"]+)['"]\s*\])\s*$/.exec(path);
+  const name = last?.[1] ?? last?.[2];
+  return Boolean(name && name !== 'code' && isSecretField(name));
+}
+
 function checkJson(c: JsonCheck, body: unknown, vars: Variables, env: NodeJS.ProcessEnv): Failure[] {
   const out: Failure[] = [];
   const { found, value } = valueAt(body, c.path);
-  const actual = shown(c.path, value);
+  // What may be shown: the same path in the answer with its secrets replaced; an expected value
+  // where the answer holds a secret is hidden too (it would be the secret, or close to it).
+  const actual = valueAt(redactJson(body), c.path).value;
+  const hidden = !isDeepStrictEqual(actual, value) || endsInSecretField(c.path);
+  const shown = (v: unknown) => (hidden && v !== undefined ? REDACTED : v);
   if (c.exists !== undefined && found !== c.exists) {
     out.push({ message: c.exists ? `nothing at ${c.path}` : `${c.path} should not exist`, line: c.line, ...(found ? { actual } : {}) });
   }
   if (c.equals !== undefined) {
     const expected = fillDeep(c.equals, vars, env);
-    if (!found) out.push({ message: `nothing at ${c.path} (expected it to equal ${JSON.stringify(shown(c.path, expected))})`, line: c.line });
-    else if (!isDeepStrictEqual(value, expected)) out.push({ message: `${c.path} does not equal the expected value`, line: c.line, expected: shown(c.path, expected), actual });
+    if (!found) out.push({ message: `nothing at ${c.path} (expected it to equal ${JSON.stringify(shown(expected))})`, line: c.line });
+    else if (!isDeepStrictEqual(value, expected)) out.push({ message: `${c.path} does not equal the expected value`, line: c.line, expected: shown(expected), actual });
   }
   if (c.matches !== undefined) {
     const re = new RegExp(c.matches);
