@@ -83,7 +83,7 @@ describe('expectations and captures', () => {
     expect(failures[0]).toMatchObject({ expected: '[REDACTED]', actual: '[REDACTED]' });
   });
   it("the code of Citi's error body is shown: it names the error", () => {
-    const [failure] = checkAnswer({ json: [{ path: '$.code', equals: 'invalidOtp', line: 3 }], line: 1 }, { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'd' }, durationMs: 1 }, new Map(), {});
+    const [failure] = checkAnswer({ status: 400, json: [{ path: '$.code', equals: 'invalidOtp', line: 3 }], line: 1 }, { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'd' }, durationMs: 1 }, new Map(), {});
     expect(failure).toMatchObject({ expected: 'invalidOtp', actual: 'invalidControlFlowId' });
   });
   it('a response slower than maxMs fails', () => {
