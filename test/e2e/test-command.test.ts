@@ -68,9 +68,9 @@ steps:
     request: { path: /v1/apac/onboarding/products }
   - name: wrong expectations
     request:
-      method: PUT
-      path: /v1/apac/rewards/RLC-NONE/activations
-      body: { linkageConfirmationCode: "987654" }
+      method: POST
+      path: /v1/apac/rewards/linkage
+      body: { lastFourDigitsCardNumber: "0000", citiCardHolderPhoneNumber: "6590020056", merchantCustomerReferenceId: REF-1 }
     expect:
       status: 200
       json:
@@ -147,11 +147,11 @@ describe('citi test: reports', () => {
     const cases = junit.testsuite[1]!.testcase;
     expect(cases.map((c) => c.name)).toEqual(['sign in (two-legged)', 'products', 'wrong expectations', 'never runs']);
     expect(cases[2]!.line).toBe('8');
-    expect(cases[2]!.failure![0]!.message).toBe('HTTP status 404, expected 200');
-    // Every failed expectation is in the text, with the request and answer; the OTP in the body is not.
-    expect(cases[2]!.failure![0]!['#text']).toMatch(/\$\.code does not equal the expected value/);
-    expect(cases[2]!.failure![0]!['#text']).toMatch(/request: PUT http:\/\/127\.0\.0\.1:\d+\/gcb\/api\/v1\/apac\/rewards\/RLC-NONE\/activations/);
-    expect(cases[2]!.failure![0]!['#text']).toMatch(/"linkageConfirmationCode":"\[REDACTED\]"/);
+    expect(cases[2]!.failure![0]!.message).toBe('HTTP status 400, expected 200');
+    // Every failed expectation is in the text, with the request and answer; the phone number in the body is not.
+    expect(cases[2]!.failure![0]!['#text']).toMatch(/\$\.code does not equal the expected value\n {2}expected: "somethingElse"\n {2}actual: {3}"cardHolderNotFound"/);
+    expect(cases[2]!.failure![0]!['#text']).toMatch(/request: POST http:\/\/127\.0\.0\.1:\d+\/gcb\/api\/v1\/apac\/rewards\/linkage/);
+    expect(cases[2]!.failure![0]!['#text']).toMatch(/"citiCardHolderPhoneNumber":"\[REDACTED\]"/);
     expect(cases[3]!.skipped).toHaveLength(1);
     expect(cases.slice(0, 2).every((c) => !c.failure && !c.skipped)).toBe(true);
   });
@@ -171,10 +171,10 @@ describe('citi test: reports', () => {
     ]);
     const failed = children[1]!.failures[0]!;
     expect(failed.name).toBe('wrong expectations');
-    expect(failed.diag).toMatchObject({ message: 'HTTP status 404, expected 200', at: { line: 14 }, expected: 200, actual: 404 });
+    expect(failed.diag).toMatchObject({ message: 'HTTP status 400, expected 200', at: { line: 14 }, expected: 200, actual: 400 });
   });
 
-  it('no secret in any report or on the terminal: tokens, the client secret and OTPs are replaced', async () => {
+  it('no secret in any report or on the terminal: tokens, the client secret and personal data are replaced', async () => {
     const r = await rig();
     await r.write('b-failing.yml', FAILING);
     const outputs: string[] = [];
@@ -187,7 +187,7 @@ describe('citi test: reports', () => {
     expect(all).toMatch(/\[REDACTED\]/);
     expect(all).not.toMatch(/AAIk[A-Za-z0-9_-]{20,}/);
     expect(all).not.toContain('sandbox-secret');
-    expect(all).not.toContain('987654');
+    expect(all).not.toContain('6590020056');
   });
 
   it('with GITHUB_ACTIONS set, each failure is also a workflow annotation on its line', async () => {
@@ -196,7 +196,7 @@ describe('citi test: reports', () => {
     const res = await r.citi([file, '--reporter', 'junit', '--out', path.join(r.home, 'j.xml')], { GITHUB_ACTIONS: 'true' });
     expect(res.code).toBe(1);
     expect(res.stdout.trim().split('\n')).toEqual([
-      `::error file=${file},line=14,col=1,title=failing › wrong expectations::HTTP status 404, expected 200`,
+      `::error file=${file},line=14,col=1,title=failing › wrong expectations::HTTP status 400, expected 200`,
       `::error file=${file},line=16,col=1,title=failing › wrong expectations::$.code does not equal the expected value`,
     ]);
     // Without it, none.
