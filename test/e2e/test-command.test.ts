@@ -239,22 +239,23 @@ describe('citi test: captures, suite files and options', () => {
       `
 sandbox: true
 steps:
-  - name: pick the third product
-    request: { path: /v1/apac/onboarding/products }
-    capture: { code: "$.products[2].productCode" }
-  - name: apply for it
+  - name: link card 4417
     request:
-      path: /v1/apac/onboarding/products/unsecured/applications
-      body: { product: { productCode: "{{code}}" }, applicant: { firstName: A, lastName: B } }
-    capture: { app: $.applicationId }
-  - name: read the application back
-    request: { path: "/v1/apac/onboarding/products/unsecured/applications/{{app}}/status" }
+      path: /v1/apac/rewards/linkage
+      body: { lastFourDigitsCardNumber: "4417", citiCardHolderPhoneNumber: "85291234567", merchantCustomerReferenceId: REF-9 }
+    capture: { code: $.rewardLinkCode }
+  - name: activate the link
+    request:
+      method: PUT
+      path: "/v1/apac/rewards/{{code}}/activations"
+      body: { linkageConfirmationCode: "735937" }
+    capture: { linked: $.rewardLinkCode }
+  - name: its balance
+    request: { path: "/v1/apac/rewards/{{linked}}/pointBalance" }
     expect:
       json:
-        - { path: "$.productCode", equals: "{{code}}" }
-        - { path: "$.productCode", equals: MC450 }
-        - { path: "$.applicationId", equals: "{{app}}" }
-        - { path: "$.applicationId", matches: "^APP" }
+        - { path: "$.currencyCode", equals: HKD }
+        - { path: "$.availablePointBalance", type: integer }
 `,
     );
     const res = await r.citi([file, '--reporter', 'json']);
@@ -263,11 +264,11 @@ steps:
     expect(report.suites[0]!.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed']);
 
     // A variable nobody captured fails the step that uses it, by name.
-    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('capture: { app: $.applicationId }', 'capture: { other: $.applicationId }'));
+    await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('capture: { linked: $.rewardLinkCode }', 'capture: { other: $.rewardLinkCode }'));
     const missing = await r.citi([file, '--reporter', 'json']);
     expect(missing.code).toBe(1);
     const step = (JSON.parse(missing.stdout) as JsonReport).suites[0]!.steps[2]!;
-    expect(step.failures[0]!.message).toMatch(/no variable "app"/);
+    expect(step.failures[0]!.message).toMatch(/no variable "linked"/);
   });
 
   it('a malformed suite exits 2 naming file, line and column, and runs nothing', async () => {
