@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { UsageError } from '../../errors.js';
+import { loadAjv } from '../../util/ajv.js';
 import { jsonPathProblem } from './expect.js';
 import { SUITE_SCHEMA } from './schema.js';
 
@@ -110,7 +111,7 @@ let validator: ValidateFunction | undefined;
 
 async function validate(): Promise<ValidateFunction> {
   if (!validator) {
-    const { Ajv } = await import('ajv');
+    const Ajv = await loadAjv();
     validator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(SUITE_SCHEMA);
   }
   return validator;
