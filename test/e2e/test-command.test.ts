@@ -3,11 +3,13 @@
  * reports read with real parsers (JUnit XML, TAP), captures, malformed suites, parallel runs.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { Parser as TapParser, type FinalResults } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
-import { ROOT, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
+import { onCleanup, ROOT, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
 
 const EXAMPLES = path.join(ROOT, 'examples', 'smoke');
 
@@ -269,6 +271,31 @@ steps:
     expect(missing.code).toBe(1);
     const step = (JSON.parse(missing.stdout) as JsonReport).suites[0]!.steps[2]!;
     expect(step.failures[0]!.message).toMatch(/no variable "linked"/);
+  });
+
+  it("schema: true checks a 2xx answer against Citi's published response schema, naming the misfit", async () => {
+    const r = await rig();
+    // A server answering the products endpoint with the wrong shape.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ products: 'none', nextStartIndex: 1 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const wrong = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gcb/api`;
+    const suite = (target: string, auth: string) => `${target}
+steps:
+  - request: { path: /v1/apac/onboarding/products, auth: ${auth} }
+    expect:
+      schema: true
+`;
+    const ok = await r.citi([await r.write('right.yml', suite('sandbox: true', 'two-legged')), '--reporter', 'json']);
+    expect(ok.stderr).not.toMatch(/^FAIL/m);
+    expect(ok.code).toBe(0);
+    const bad = await r.citi([await r.write('wrong.yml', suite('', 'none')), '--reporter', 'json'], { CITI_BASE_URL: wrong, CITI_CLIENT_ID: 'id', CITI_CLIENT_SECRET: 's' });
+    expect(bad.code).toBe(1);
+    const messages = (JSON.parse(bad.stdout) as JsonReport).suites[0]!.steps[0]!.failures.map((f) => f.message);
+    expect(messages).toContain("the answer does not fit Citi's published schema for GET /v1/apac/onboarding/products: products must be array");
   });
 
   it('a malformed suite exits 2 naming file, line and column, and runs nothing', async () => {

@@ -1,6 +1,7 @@
 /** Expectations on an answer (status, time, JSONPath checks) and captures into variables. */
 import { isDeepStrictEqual } from 'node:util';
 import { query, type JsonValue } from 'jsonpath-rfc9535';
+import { matchEndpoint } from '../../citi/catalogue.js';
 import { REDACTED, isSecretField, redactJson } from '../../citi/secrets.js';
 import type { Expectations, JsonCheck, StatusExpectation } from './suite.js';
 import { fillDeep, type Variables } from './template.js';
@@ -17,6 +18,22 @@ export interface Answer {
   status: number;
   body: unknown;
   durationMs: number;
+}
+
+/**
+ * Where a 2xx answer does not fit the response schema Citi publishes for the endpoint (the API
+ * catalogue, through the same validator as `citi call --validate`); the first few misfits.
+ */
+export async function checkSchema(method: string, path: string, answer: Answer, line: number): Promise<Failure[]> {
+  if (answer.status < 200 || answer.status >= 300) return [];
+  const match = matchEndpoint(path, method);
+  if (!match) return [{ message: `${method} ${path.split('?')[0]} is not in the API catalogue: there is no published schema to check the answer against`, line }];
+  const { loadSchemas } = await import('../../citi/catalogue-validate.js');
+  const where = `${match.entry.method} ${match.entry.path}`;
+  const problems = (await loadSchemas()).check(match.entry, 'response', answer.body ?? null);
+  const shown = problems.slice(0, 5).map((p) => ({ message: `the answer does not fit Citi's published schema for ${where}: ${p.path || 'the body'} ${p.message}`, line }));
+  if (problems.length > shown.length) shown.push({ message: `… and ${problems.length - shown.length} more misfits of the schema`, line });
+  return shown;
 }
 
 /** A syntax check of a JSONPath, for the suite parser; the message when it is not one. */

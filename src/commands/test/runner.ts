@@ -5,7 +5,7 @@
  */
 import { CliError } from '../../errors.js';
 import type { Factory } from '../../factory.js';
-import { capture, checkAnswer, checkTime, type Failure } from './expect.js';
+import { capture, checkAnswer, checkSchema, checkTime, type Failure } from './expect.js';
 import { openSession, type Session, type SessionChoice } from './session.js';
 import { runAction, type Exchange } from './steps.js';
 import type { Step, Suite } from './suite.js';
@@ -167,6 +167,7 @@ async function runStep(s: Session, step: Step, env: NodeJS.ProcessEnv): Promise<
     if (outcome.kind === 'answer') {
       const answer = { status: outcome.res.status, body: outcome.res.body, durationMs: outcome.res.durationMs };
       failures = checkAnswer(step.expect, answer, s.vars, env);
+      if (step.expect.schema) failures.push(...(await checkSchema(outcome.method, outcome.path, answer, step.expect.line)));
       if (!failures.length) failures = capture(step.capture, outcome.res.body, s.vars, step.line);
     } else {
       failures = checkTime(step.expect, outcome.durationMs);

@@ -36,6 +36,7 @@ const expect = {
       ],
     },
     maxMs: { type: 'integer', minimum: 1, description: 'the answer comes in under this many milliseconds' },
+    schema: { type: 'boolean', description: "true: a 2xx answer fits the response schema Citi publishes for the endpoint (the API catalogue, as `citi call --validate`)" },
     json: { type: 'array', items: jsonCheck, description: 'checks on the JSON answer' },
   },
 } as const;

@@ -27,7 +27,7 @@ export interface Exchange {
 export type StepOutcome =
   /** A sign-in or registration: a summary to capture from (never a token). */
   | { kind: 'summary'; value: Record<string, unknown>; durationMs: number }
-  | { kind: 'answer'; res: HttpResponse; exchange: Exchange };
+  | { kind: 'answer'; res: HttpResponse; exchange: Exchange; method: string; path: string };
 
 export async function runAction(s: Session, action: StepAction, env: NodeJS.ProcessEnv, exchange: (e: Exchange) => void): Promise<StepOutcome> {
   const started = performance.now();
@@ -148,7 +148,7 @@ async function call(s: Session, spec: RequestSpec, env: NodeJS.ProcessEnv, excha
   const method = (spec.method ?? (body !== undefined ? 'POST' : 'GET')).toUpperCase();
   const query = strings(spec.query);
   const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...strings(spec.headers) };
-  const api = findApi(path);
+  const api = findApi(path, method);
   const kind = spec.auth ?? api?.kind ?? 'two-legged';
   const card = spec.card !== undefined ? fillText(spec.card, s.vars, env) : undefined;
   const ctx = await s.auth();
@@ -171,5 +171,5 @@ async function call(s: Session, spec: RequestSpec, env: NodeJS.ProcessEnv, excha
     durationMs: Math.round(res.durationMs),
     ...(res.text ? { body: redactBody(res.text, typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined) } : {}),
   };
-  return { kind: 'answer', res, exchange: shown };
+  return { kind: 'answer', res, exchange: shown, method, path };
 }

@@ -26,6 +26,8 @@ export interface JsonCheck {
 export interface Expectations {
   status?: StatusExpectation;
   maxMs?: number;
+  /** The answer fits the catalogue's response schema. */
+  schema?: boolean;
   json: JsonCheck[];
   /** Line of the `expect` block (or the step when there is none). */
   line: number;
@@ -157,7 +159,7 @@ export async function parseSuite(text: string, file: string): Promise<Suite> {
     const kinds = (['signIn', 'register', 'request'] as const).filter((k) => s[k] !== undefined);
     if (kinds.length !== 1) fail(offset, kinds.length ? `a step does one thing: ${kinds.join(' and ')} are both given` : 'a step needs one of signIn, register or request');
     const action = toAction(s);
-    if (action.kind !== 'request' && s.expect && (s.expect.json?.length || s.expect.status !== undefined)) {
+    if (action.kind !== 'request' && s.expect && (s.expect.json?.length || s.expect.status !== undefined || s.expect.schema)) {
       fail(offsetOf(['steps', i, 'expect']), 'a sign-in step takes only maxMs under expect; check its summary with a capture and a later step');
     }
     for (const [name, p] of Object.entries(s.capture ?? {})) {
@@ -184,6 +186,7 @@ export async function parseSuite(text: string, file: string): Promise<Suite> {
       expect: {
         ...(s.expect?.status !== undefined ? { status: s.expect.status } : {}),
         ...(s.expect?.maxMs !== undefined ? { maxMs: s.expect.maxMs } : {}),
+        ...(s.expect?.schema ? { schema: true } : {}),
         json,
         line: s.expect ? at(offsetOf(['steps', i, 'expect'])).line : line,
       },
@@ -211,7 +214,7 @@ interface RawStep {
   signIn?: string | SignIn;
   register?: { name?: string; country?: string };
   request?: RequestSpec;
-  expect?: { status?: StatusExpectation; maxMs?: number; json?: Omit<JsonCheck, 'line'>[] };
+  expect?: { status?: StatusExpectation; maxMs?: number; schema?: boolean; json?: Omit<JsonCheck, 'line'>[] };
   capture?: Record<string, string>;
 }
 
