@@ -134,7 +134,14 @@ export class Factory {
     const trace = this.trace();
     const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
     const tls = profile.tls ? () => this.tlsMaterial(profile, opts.p12Passphrase) : undefined;
-    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
+    return new HttpClient({
+      baseUrl: profile.baseUrl,
+      clientId: profile.clientId,
+      notice: (line) => this.info(line),
+      ...(trace ? { trace } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(tls ? { tls } : {}),
+    });
   }
 
   private async tlsMaterial(profile: ResolvedProfile, given: string | undefined): Promise<TlsClientOptions> {
