@@ -1,7 +1,7 @@
 /** `citi status`: the profile's stored tokens (kind, scopes, lifetimes, where stored), never a secret. */
 import type { Command } from 'commander';
 import type { Factory } from '../factory.js';
-import { printJson, renderTable, writeLine } from '../ui/output.js';
+import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
@@ -50,5 +50,5 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
     'refresh expires in': r.refreshable ? life(r.refreshExpiresAt, r.refreshExpiresIn) || 'no expiry given' : '—',
     stored: store,
   }));
-  writeLine(f.io.stdout, await renderTable(table));
+  await printTable(f.io, table);
 }
