@@ -37,7 +37,7 @@ describe('parsing a suite', () => {
     ['steps: []\n', 1, 8, 'steps: must NOT have fewer than 1 items'],
     ['steps:\n  - name: nothing\n', 2, 5, 'a step needs one of signIn, register or request'],
     ['steps:\n  - signIn: two-legged\n    request: { path: /v1/x }\n', 2, 5, 'a step does one thing: signIn and request are both given'],
-    ['steps:\n  - signIn: four-legged\n', 2, 13, 'steps.0.signIn: must be one of "two-legged", "three-legged", "card"'],
+    ['steps:\n  - signIn: four-legged\n', 2, 13, 'steps.0.signIn: must be one of "two-legged", "three-legged", "password", "card"'],
     ['steps:\n  - request: { path: v1/x }\n', 2, 22, 'steps.0.request.path: must match pattern "^/"'],
     ['profile: qa\nsandbox: true\nsteps:\n  - signIn: two-legged\n', 2, 10, 'give profile or sandbox, not both'],
     ['steps:\n  - register: {}\n', 2, 5, "register needs the suite's own TLS emulator: sandbox: {tls: true}"],

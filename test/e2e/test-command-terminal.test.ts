@@ -90,24 +90,32 @@ steps:
     expect:
       json:
         - { path: "$.accountGroupSummary", exists: true }
+  - name: the customer from CITI_USERNAME and CITI_PASSWORD
+    signIn: password
+    capture: { who: $.username }
+  - request: { path: /v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts }
+    expect:
+      json:
+        - { path: "$.sourceAccounts", type: array }
 `,
     );
-    const env = testEnv(home, { CITI_BASE_URL: sb.url, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_STORE: 'file', CITI_OTP: '987654' });
+    const env = testEnv(home, { CITI_BASE_URL: sb.url, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_STORE: 'file', CITI_OTP: '987654', CITI_USERNAME: 'SandboxUser3', CITI_PASSWORD: 'P@ssUser1$' });
     const res = await spawnCli(['test', file, '--reporter', 'json'], { env, timeoutMs: 60_000 });
     expect(res.stderr).not.toMatch(/^FAIL/m);
     expect(res.code).toBe(0);
     const report = JSON.parse(res.stdout) as { summary: { passed: number; failed: number } };
-    expect(report.summary).toMatchObject({ passed: 6, failed: 0 });
+    expect(report.summary).toMatchObject({ passed: 8, failed: 0 });
     // The OTP went to the emulator (as the card holder typed it); the emulator's own one was not used.
     expect(sb.log()).toMatch(/OTP \d{6} sent to \*+4567/);
     expect(res.stdout + res.stderr).not.toContain('987654');
+    expect(res.stdout + res.stderr).not.toContain('P@ssUser1$');
 
     // Without CITI_OTP and not on its own emulator, the card sign-in says where the OTP comes from.
     const { CITI_OTP: _otp, ...noOtp } = env;
     const missing = await spawnCli(['test', file, '--reporter', 'json'], { env: noOtp, timeoutMs: 60_000 });
     expect(missing.code).toBe(1);
     const steps = (JSON.parse(missing.stdout) as { suites: { steps: { status: string; failures: { message: string }[] }[] }[] }).suites[0]!.steps;
-    expect(steps.map((s) => s.status)).toEqual(['passed', 'passed', 'failed', 'skipped', 'skipped', 'skipped']);
+    expect(steps.map((s) => s.status)).toEqual(['passed', 'passed', 'failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
     expect(steps[2]!.failures[0]!.message).toMatch(/needs the OTP: set CITI_OTP/);
   });
 });

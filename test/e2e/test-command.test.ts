@@ -299,6 +299,34 @@ steps:
     expect(messages).toContain("the answer does not fit Citi's published schema for GET /v1/apac/onboarding/products: products must be array");
   });
 
+  it("a password sign-in: a customer's calls take its token; a wrong password fails the step; no password is printed", async () => {
+    const r = await rig();
+    const file = await r.write(
+      'password.yml',
+      `
+sandbox: true
+steps:
+  - signIn: { flow: password, username: SandboxUser2, password: "{{env.SMOKE_PASSWORD}}" }
+    capture: { who: $.username }
+  - request: { path: /v1/accounts }
+    expect:
+      json:
+        - { path: "$.accountGroupSummary", type: array }
+  - request: { path: /v1/customers/profiles }
+`,
+    );
+    const ok = await r.citi([file, '--reporter', 'json', '--verbose'], { SMOKE_PASSWORD: 'P@ssUser1$' });
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as JsonReport).summary).toMatchObject({ passed: 3, failed: 0 });
+    expect(ok.stdout + ok.stderr).not.toContain('P@ssUser1$');
+
+    const wrong = await r.citi([file, '--reporter', 'tap', '--verbose'], { SMOKE_PASSWORD: 'wrong-Pa55word' });
+    expect(wrong.code).toBe(1);
+    const { children } = await parseTap(wrong.stdout);
+    expect(children[0]!.failures[0]!.diag).toMatchObject({ message: expect.stringMatching(/^Signing in SandboxUser2 by the password grant.*401/) });
+    expect(wrong.stdout + wrong.stderr).not.toContain('wrong-Pa55word');
+  });
+
   it('a malformed suite exits 2 naming file, line and column, and runs nothing', async () => {
     const r = await rig();
     const good = await r.write('a-good.yml', PASSING);

@@ -48,7 +48,7 @@ const capture = {
   additionalProperties: { type: 'string', pattern: '^\\$' },
 } as const;
 
-const FLOWS = ['two-legged', 'three-legged', 'card'] as const;
+const FLOWS = ['two-legged', 'three-legged', 'password', 'card'] as const;
 
 /** A flow's own settings, checked once `flow` says which (if/then keeps the errors about that flow only). */
 const flowSettings = (flow: (typeof FLOWS)[number], required: string[], properties: Record<string, object>) => ({
@@ -63,10 +63,14 @@ const signIn = {
   then: { enum: FLOWS },
   else: {
     required: ['flow'],
-    properties: { flow: { enum: FLOWS, description: 'two-legged; three-legged (only against an emulator with auto-consent, e.g. sandbox: true, or where a browser can be opened); card' } },
+    properties: { flow: { enum: FLOWS, description: 'two-legged; three-legged (only against an emulator with auto-consent, e.g. sandbox: true, or where a browser can be opened); password (the customer\'s headless sign-in with the E2E key); card' } },
     allOf: [
       flowSettings('two-legged', [], { scope: templated }),
       flowSettings('three-legged', [], { scope: templated }),
+      flowSettings('password', [], {
+        username: { ...templated, description: "the customer's user ID (default: on the suite's own emulator SandboxUser1, else CITI_USERNAME)" },
+        password: { ...templated, description: 'e.g. "{{env.CITI_PASSWORD}}" (default: on the suite\'s own emulator its sandbox users\' password, else CITI_PASSWORD); never a real one in the file' },
+      }),
       flowSettings('card', ['last4', 'phone'], {
         last4: { ...templated, description: "the card's last four digits" },
         phone: { ...templated, description: "the card holder's phone number" },
@@ -102,7 +106,7 @@ const request = {
     query: { type: 'object', additionalProperties: scalar },
     headers: { type: 'object', additionalProperties: scalar },
     body: { description: 'JSON body (strings are templated)' },
-    auth: { enum: ['two-legged', 'three-legged', 'card', 'none'], description: 'kind of token (default: from the API catalogue); none sends no token' },
+    auth: { enum: ['two-legged', 'three-legged', 'password', 'card', 'none'], description: 'kind of token (default: from the API catalogue; a customer API takes the password-grant token once a password sign-in ran); none sends no token' },
     card: { ...templated, description: 'the enrolled card whose token a card API takes, e.g. "{{cardId}}"' },
   },
 } as const;

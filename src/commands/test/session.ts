@@ -28,6 +28,8 @@ export interface Session {
   certs?: CertSetFiles;
   /** Variables and captures. */
   vars: Variables;
+  /** The customer a password sign-in signed in: customer APIs then take the password-grant token. */
+  customer?: { username: string; password: string };
   /** Messages flows print for a person (e.g. "an OTP was sent"); shown with a failure. */
   notes: string[];
   close(): Promise<void>;
@@ -68,10 +70,14 @@ function session(make: (profile?: string) => Factory, close: () => Promise<void>
     f: make(),
     vars: new Map(),
     notes: [],
-    auth() {
+    async auth() {
       // Flow messages are kept for the report instead of breaking the progress display.
       ctx ??= s.f.authContext().then((c) => ({ ...c, info: (m: string) => void s.notes.push(m) }));
-      return ctx;
+      const c = await ctx;
+      const customer = s.customer;
+      if (!customer) return c;
+      // After a password sign-in, customer APIs take that customer's password-grant token (refreshed, or signed in again, as needed).
+      return { ...c, profile: { ...c.profile, customerSignIn: 'password', username: customer.username }, customerCredentials: async () => customer };
     },
     useProfile(name) {
       s.f = make(name);

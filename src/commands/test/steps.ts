@@ -7,6 +7,7 @@ import { threeLeggedToken } from '../../auth/authorization-code.js';
 import { authorizedRequest } from '../../auth/bearer.js';
 import { activateCard, DEFAULT_CARD_SCOPE, enrollCard, type OtpSource } from '../../auth/card.js';
 import { twoLeggedToken } from '../../auth/client-credentials.js';
+import { passwordToken } from '../../auth/password.js';
 import { findApi } from '../../citi/catalogue.js';
 import { isLoopbackHost } from '../../config/profiles.js';
 import { UsageError } from '../../errors.js';
@@ -60,6 +61,19 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
       const { openBrowser, timeoutMs } = browserFor(s, ctx.profile.baseUrl);
       const { record } = await threeLeggedToken(ctx, { force: true, ...(scope ? { scope } : {}), login: { openBrowser, timeoutMs } });
       return tokenSummary(record);
+    }
+    case 'password': {
+      // The suite's own emulator knows its sandbox customers; elsewhere the step or the environment names one.
+      const own = s.sandbox ? await import('../../sandbox/seed-users.js') : undefined;
+      const username = text(spec.username) ?? own?.SANDBOX_USERS[0] ?? env.CITI_USERNAME;
+      const password = text(spec.password) ?? own?.SANDBOX_PASSWORD ?? env.CITI_PASSWORD;
+      if (!username || !password) {
+        throw new UsageError('The password sign-in needs the customer\'s user ID and password: set CITI_USERNAME and CITI_PASSWORD, or give username and password: "{{env.NAME}}" in the step');
+      }
+      const customer = { username, password };
+      const { record } = await passwordToken(ctx, { username, credentials: async () => customer, force: true });
+      s.customer = customer;
+      return { ...tokenSummary(record), username };
     }
     case 'card': {
       const otp: OtpSource = async ({ controlFlowId }) => {

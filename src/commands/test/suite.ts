@@ -36,6 +36,7 @@ export interface Expectations {
 export type SignIn =
   | { flow: 'two-legged'; scope?: string }
   | { flow: 'three-legged'; scope?: string }
+  | { flow: 'password'; username?: string; password?: string }
   | { flow: 'card'; last4: string; phone: string; country?: string; business?: string; scope?: string; merchantRef?: string; otp?: string; activate?: boolean };
 
 export interface RequestSpec {
@@ -44,7 +45,7 @@ export interface RequestSpec {
   query?: Record<string, string | number | boolean>;
   headers?: Record<string, string | number | boolean>;
   body?: unknown;
-  auth?: 'two-legged' | 'three-legged' | 'card' | 'none';
+  auth?: 'two-legged' | 'three-legged' | 'password' | 'card' | 'none';
   card?: string;
 }
 
