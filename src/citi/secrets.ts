@@ -49,19 +49,12 @@ export function redactQuery(query: string): string {
   return changed ? params.toString().replaceAll('%5BREDACTED%5D', REDACTED) : query;
 }
 
-/** Citi's error body `{type, code, details}`: its `code` names the error (`invalidOtp`) and is no secret. */
-function isErrorBody(value: object): boolean {
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && typeof v.code === 'string' && typeof v.details === 'string';
-}
-
 /** Deep copy of a JSON-like value with secret fields replaced. */
 export function redactJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactJson);
   if (value && typeof value === 'object') {
-    const errorBody = isErrorBody(value);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSecretField(k) && v != null && !(errorBody && k === 'code') ? REDACTED : redactJson(v);
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretField(k) && v != null ? REDACTED : redactJson(v);
     return out;
   }
   return value;

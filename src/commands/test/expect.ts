@@ -77,7 +77,7 @@ function jsonType(value: unknown): string {
 function endsInSecretField(path: string): boolean {
   const last = /(?:\.([A-Za-z_][\w-]*)|\[\s*['"]([^'"]+)['"]\s*\])\s*$/.exec(path);
   const name = last?.[1] ?? last?.[2];
-  return Boolean(name && name !== 'code' && isSecretField(name));
+  return Boolean(name && isSecretField(name));
 }
 
 function checkJson(c: JsonCheck, body: unknown, vars: Variables, env: NodeJS.ProcessEnv): Failure[] {
