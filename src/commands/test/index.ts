@@ -46,6 +46,6 @@ Exit codes: 0 every step passed, 1 a step failed, 2 a bad suite file or usage.
     )
     .action(async (files: string[], opts: TestOptions, cmd: Command) => {
       const { runTest } = await import('./command.js');
-      await runTest(factoryFor(cmd, env), files, opts);
+      await runTest(await factoryFor(cmd, env), files, opts);
     });
 }
