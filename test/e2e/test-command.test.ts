@@ -6,7 +6,6 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { Parser as TapParser, type FinalResults } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
@@ -399,31 +398,5 @@ steps:
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toContain('error: Unknown profile "nope"');
-  });
-});
-
-describe('citi test: start-up', () => {
-  it('other commands load neither yaml, ajv, JSONPath nor diff; citi test loads them when it runs', async () => {
-    const r = await rig();
-    const trace = pathToFileURL(path.join(ROOT, 'test/helpers/trace-loads.mjs')).href;
-    let n = 0;
-    /** The files `citi ARGS` loaded that are (or, bundled, contain) the suite's libraries. */
-    const heavy = async (args: string[]) => {
-      const file = path.join(r.home, `trace-${n++}.txt`);
-      const res = await spawnCli(args, { env: { ...r.env, NODE_OPTIONS: `--import=${trace}`, TRACE_LOADS_FILE: file } });
-      expect(res.code, res.stderr).toBe(0);
-      const urls = [...new Set((await fs.readFile(file, 'utf8')).split('\n').filter((u) => u.startsWith('file:')))];
-      expect(urls.some((u) => u.endsWith('/bin/citi.js'))).toBe(true); // the trace works
-      const found: string[] = [];
-      for (const u of urls) {
-        if (/\/node_modules\/(yaml|ajv|jsonpath-rfc9535|diff)\//.test(u)) found.push(u);
-        else if (/YAMLParseError|strictTypes/.test(await fs.readFile(fileURLToPath(u), 'utf8'))) found.push(u);
-      }
-      return found;
-    };
-    expect(await heavy(['--help'])).toEqual([]);
-    expect(await heavy(['test', '--help'])).toEqual([]);
-    expect(await heavy(['call', '--help'])).toEqual([]);
-    expect((await heavy(['test', path.join(EXAMPLES, 'pay-with-points.yml')])).length).toBeGreaterThan(0);
   });
 });
