@@ -23,13 +23,15 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   autoConsent?: boolean;
   json?: boolean;
   quiet?: boolean;
+  detach?: boolean;
+  pidFile?: string;
 }
 
 export function register(program: Command, env: CommandEnv): void {
   const sandbox = program
     .command('sandbox')
     .description("A local emulator of Citi's sandbox (real HTTP on loopback)")
-    .addHelpText('after', examples('citi sandbox start --port 8080', 'citi sandbox certs --out ./certs', 'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem'));
+    .addHelpText('after', examples('citi sandbox start --port 8080', 'eval "$(citi sandbox start --detach)" && citi sandbox stop', 'citi sandbox certs --out ./certs', 'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem'));
   sandbox
     .command('start')
     .description('Start the emulator and keep it running until Ctrl-C (SIGINT) or SIGTERM')
@@ -48,6 +50,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--client-ca <file>', 'require on every call a client certificate signed by this CA (mutual TLS); implies --tls')
     .option('--json', 'print one JSON line {url, clientId, clientSecret[, caFile, certsDir]} on stdout once ready')
     .option('--quiet', 'no request log')
+    .option('--detach', 'start in the background and return once it is ready, printing CITI_BASE_URL=… CITI_CLIENT_ID=… CITI_CLIENT_SECRET=… for eval (--json: one JSON line)')
+    .option('--pid-file <file>', 'the pid file of the emulator (default with --detach: sandbox.pid in the config folder); removed when it stops')
     .addHelpText(
       'after',
       examples(
@@ -55,10 +59,24 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
-        'eval "$(citi sandbox start --json | jq -r \'"export CITI_BASE_URL=\\(.url)"\')"',
+        'eval "$(citi sandbox start --detach)"         # in the background; then: citi sandbox stop',
       ),
     )
-    .action(async (opts: SandboxStartOptions, cmd: Command) => runSandboxStart(factoryFor(cmd, env), opts));
+    .action(async (opts: SandboxStartOptions, cmd: Command) => {
+      if (!opts.detach) return runSandboxStart(factoryFor(cmd, env), opts);
+      sandboxOptionsFrom(opts); // bad flags are reported here, not in the background
+      const { runSandboxDetach } = await import('./sandbox-detach.js');
+      return runSandboxDetach(factoryFor(cmd, env), opts);
+    });
+  sandbox
+    .command('stop')
+    .description('Stop the emulator started with --detach (by its pid file; a pid that is not a citi emulator is left alone)')
+    .option('--pid-file <file>', 'the pid file given to `citi sandbox start` (default: sandbox.pid in the config folder)')
+    .addHelpText('after', examples('citi sandbox stop', 'citi sandbox stop --pid-file ./sandbox.pid'))
+    .action(async (opts: { pidFile?: string }, cmd: Command) => {
+      const { runSandboxStop } = await import('./sandbox-detach.js');
+      return runSandboxStop(factoryFor(cmd, env), opts);
+    });
   sandbox
     .command('certs')
     .description('Write test certificates for the PSD2 path: a CA, a server certificate for loopback, a QWAC-like client certificate (PEM and PKCS#12)')
@@ -121,6 +139,10 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     }
     throw err;
   }
+  if (opts.pidFile) {
+    const { writePidFile } = await import('./sandbox-detach.js');
+    await writePidFile(path.resolve(opts.pidFile), sandbox.url);
+  }
   if (opts.json) {
     const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
     f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
@@ -133,13 +155,18 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     f.info(`  register a PSD2 client: citi client register --profile psd2 --base-url ${sandbox.url} --cert ${path.join(tls.certsDir, 'client.pem')} --key ${path.join(tls.certsDir, 'client-key.pem')} --ca ${tls.caFile}`);
   }
   f.info(`  try: CITI_CLIENT_SECRET=${sandbox.clientSecret} citi login --profile local --base-url ${sandbox.url} --client-id ${sandbox.clientId}`);
-  f.info(`  stop with Ctrl-C`);
+  f.info(opts.pidFile ? `  stop with: citi sandbox stop --pid-file ${opts.pidFile}` : `  stop with Ctrl-C`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       f.info(`${signal}: stopping the emulator`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      void sandbox.close().then(() => tls?.cleanup()).then(resolve);
+      const pidFile = opts.pidFile && path.resolve(opts.pidFile);
+      void sandbox
+        .close()
+        .then(() => tls?.cleanup())
+        .then(async () => pidFile && (await import('./sandbox-detach.js')).removePidFile(pidFile))
+        .then(() => resolve());
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');
