@@ -1,9 +1,9 @@
 /** Builds the `citi` program: global options, the commands, and the mapping of errors to exit codes. */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import type { FactoryOverrides } from './factory.js';
 import { processIO, type IO } from './ui/io.js';
+import { packageVersion } from './util/version.js';
 import type { CommandEnv } from './commands/shared.js';
 import { register as registerLogin } from './commands/login.js';
 import { register as registerToken } from './commands/token.js';
@@ -14,8 +14,17 @@ import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';
 import { register as registerStatus } from './commands/status.js';
+import { register as registerProfiles } from './commands/profiles.js';
+import { register as registerCompletion } from './commands/completion.js';
 
 const EXIT_CODES_HELP = `
+Examples:
+  citi demo                                          # the whole journey against an embedded emulator
+  citi login                                         # save an app's credentials (asks for what it needs)
+  citi call /v1/apac/onboarding/products --table     # an authenticated call
+  eval "$(citi sandbox start --detach)"              # a local emulator for scripts; citi sandbox stop
+  citi help card enroll                              # help on any command
+
 Exit codes:
   0  success
   1  API or HTTP error (including connection failures)
@@ -30,15 +39,10 @@ Environment:
 
 Start here: citi demo    (the whole journey against an embedded emulator)`;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 export function buildProgram(env: CommandEnv): Command {
   const program = new Command('citi')
     .description("Test Citi's API Hub from a terminal or CI: credentials in the OS keychain, every OAuth flow, calls, and a local emulator")
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('-p, --profile <name>', 'profile to use (default: CITI_PROFILE, else the default profile)')
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
@@ -59,6 +63,8 @@ export function buildProgram(env: CommandEnv): Command {
   registerRevoke(program, env);
   registerClient(program, env);
   registerStatus(program, env);
+  registerProfiles(program, env);
+  registerCompletion(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -71,11 +77,23 @@ export async function main(argv: string[], io?: IO, overrides?: FactoryOverrides
   const theIO = io ?? processIO(argv.includes('--no-color'));
   const program = buildProgram({ io: theIO, ...(overrides ? { overrides } : {}) });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpArgv(argv));
     return EXIT.ok;
   } catch (err) {
     return reportError(err, theIO, argv.includes('--verbose') || argv.includes('-v'));
   }
+}
+
+/**
+ * `citi help card enroll` → `citi card enroll --help`: commander's help command looks at one word
+ * only, so a subcommand's help would show its group's.
+ */
+export function helpArgv(argv: string[]): string[] {
+  let at = 2;
+  // Skip the global options, and the values of those that take one.
+  while (at < argv.length && argv[at]!.startsWith('-')) at += ['-p', '--profile', '--store'].includes(argv[at]!) ? 2 : 1;
+  if (argv[at] !== 'help' || argv.length - at < 3) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
 }
 
 function reportError(err: unknown, io: IO, verbose: boolean): number {

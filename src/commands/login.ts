@@ -12,6 +12,7 @@ import {
   isLoopbackHost,
   chosenStoreKind,
   validateBaseUrl,
+  unknownProfile,
   type Profile,
   type ResolvedProfile,
 } from '../config/profiles.js';
@@ -220,8 +221,9 @@ export function validateRedirectUri(value: string): string {
 
 export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {
   const name = await f.profileName();
-  const existing = await f.config.getProfile(name);
-  if (!existing) throw new UsageError(`Unknown profile "${name}"`);
+  const config = await f.config.read();
+  const existing = config.profiles[name];
+  if (!existing) throw unknownProfile(name, config);
   const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const hadSecret = await secrets.delete(accounts.clientSecret(name));

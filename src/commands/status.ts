@@ -1,21 +1,37 @@
-/** `citi status`: the profile's stored tokens (kind, scopes, lifetimes, where stored), never a secret. */
+/** `citi status`: the config file, every profile and where its secrets live, and the profile's stored tokens (kind, scopes, lifetimes, where stored), never a secret. */
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { printJson, renderTable, writeLine } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
+import { profileRows, profileSummaries } from './profiles.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export function register(program: Command, env: CommandEnv): void {
   program
     .command('status')
-    .description("Show the profile's stored tokens: kind, scopes, expiry, where they are kept (never the tokens)")
+    .description("Show the config file, every profile and where its secrets live, and the profile's stored tokens (never a secret); works before any login")
     .option('--json', 'print the same as JSON')
-    .addHelpText('after', examples('citi status', 'citi status --profile local --json'))
+    .addHelpText('after', examples('citi status', 'citi status --profile local --json', "citi status --json | jq '.profiles[] | {name, secrets}'"))
     .action(async (opts: { json?: boolean }, cmd: Command) => runStatus(factoryFor(cmd, env), opts));
 }
 
 export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<void> {
-  const profile = await f.profile();
+  const { defaultProfile, profiles } = await profileSummaries(f);
+  const overview = { configFile: f.config.file, ...(defaultProfile ? { defaultProfile } : {}), profiles };
+  // Before any login (or with a default that is gone) there is no profile to show tokens for: say so, exit 0.
+  const profile = await f.profile().catch((err: unknown) => {
+    if (err instanceof UsageError && !f.globals.profile && !f.io.env.CITI_PROFILE) return undefined;
+    throw err;
+  });
+  if (!profile) {
+    if (opts.json) return printJson(f.io, { ...overview, profile: null, tokens: [] });
+    f.info(`Config: ${f.config.file}`);
+    if (!profiles.length) return f.info('No profile is saved yet: run `citi login` (or set CITI_CLIENT_ID and CITI_CLIENT_SECRET).');
+    writeLine(f.io.stdout, await renderTable(profileRows(profiles)));
+    f.info('No profile in use: choose the default with `citi profiles use NAME`, or give --profile NAME.');
+    return;
+  }
   const tokens = await f.tokens(profile);
   const store = tokens.secrets.location;
   const now = f.now();
@@ -34,10 +50,12 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
       refreshExpiresIn: seconds(r.refreshExpiresAt),
     }));
   if (opts.json) {
-    await printJson(f.io, { profile: profile.name, baseUrl: profile.baseUrl, clientId: profile.clientId, store, tokens: rows });
+    await printJson(f.io, { ...overview, profile: profile.name, baseUrl: profile.baseUrl, clientId: profile.clientId, store, tokens: rows });
     return;
   }
-  f.info(`Profile ${profile.name}: client ${profile.clientId} on ${profile.baseUrl}`);
+  f.info(`Config: ${f.config.file}`);
+  if (profiles.length) writeLine(f.io.stdout, await renderTable(profileRows(profiles)));
+  f.info(`Profile ${profile.name}${profile.fromEnv ? ' (from CITI_CLIENT_ID)' : ''}: client ${profile.clientId} on ${profile.baseUrl}`);
   if (!rows.length) {
     f.info(`No tokens stored (${store}).`);
     return;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, AuthError, type CliError } from '../errors.js';
 import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
 import { redactBody, redactHeaders, redactUrl } from './redact.js';
+import { userAgent } from '../util/version.js';
 
 export interface TlsClientOptions {
   cert?: string | Buffer;
@@ -70,7 +71,7 @@ export class HttpClient {
     const got = await this.got;
     const url = new URL(this.urlFor(req.path));
     if (req.query) for (const [k, v] of new URLSearchParams(req.query)) url.searchParams.append(k, v);
-    const headers: Record<string, string> = { accept: 'application/json', ...lower(req.headers) };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...lower(req.headers) };
     if (req.bearer !== undefined) {
       headers.authorization = `Bearer ${req.bearer}`;
       headers.uuid ??= randomUUID();

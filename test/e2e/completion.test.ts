@@ -1,0 +1,81 @@
+/**
+ * Shell completion through the built binary: the scripts are valid, and a real bash, given the
+ * words on its command line (COMP_WORDS / COMP_CWORD as readline sets them), completes from
+ * `citi __complete`: commands, options, option values, profile names, card IDs.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BIN, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { sandboxProcess } from '../helpers/sandbox.js';
+
+const run = promisify(execFile);
+
+/** A folder with `citi` on it (the built binary), as `npm install -g` would give. */
+async function citiOnPath(): Promise<string> {
+  const dir = await tempConfigHome();
+  await fs.writeFile(path.join(dir, 'citi'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+async function setup() {
+  const home = await tempConfigHome();
+  const bin = await citiOnPath();
+  const env = testEnv(home, { CITI_STORE: 'file', PATH: `${bin}:${process.env.PATH}` });
+  const script = path.join(home, 'citi.bash');
+  await fs.writeFile(script, (await spawnCli(['completion', 'bash'], { env })).stdout);
+  /** What bash offers for the line typed so far (the last word is the one under the cursor). */
+  const complete = async (...words: string[]) => {
+    const line = ['citi', ...words].map((w) => `'${w}'`).join(' ');
+    const { stdout } = await run('bash', ['-c', `source ${script}; COMP_WORDS=(${line}); COMP_CWORD=${words.length}; _citi_complete; printf '%s\\n' "\${COMPREPLY[@]}"`], { env });
+    return stdout.split('\n').filter(Boolean);
+  };
+  return { home, env, script, complete };
+}
+
+describe('citi completion', () => {
+  it('prints scripts that parse in their shells', async () => {
+    const { env, script } = await setup();
+    await run('bash', ['-n', script]);
+    for (const shell of ['zsh', 'fish']) {
+      const res = await spawnCli(['completion', shell], { env });
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain('citi __complete --');
+    }
+    const bad = await spawnCli(['completion', 'tcsh'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('error: No completion for "tcsh"');
+  });
+
+  it('bash completes commands, subcommands, options and their values', async () => {
+    const { complete } = await setup();
+    expect(await complete('ca')).toEqual(['call', 'card']);
+    expect(await complete('card', '')).toEqual(['enroll', 'activate', 'list']);
+    expect(await complete('help', 'card', 'e')).toEqual(['enroll']);
+    expect(await complete('card', 'enroll', '--l')).toEqual(['--last4']);
+    expect(await complete('--store', '')).toEqual(['keychain', 'file', 'memory']);
+    expect(await complete('login', '--env', '')).toEqual(['sandbox', 'qa', 'aspac']);
+    expect(await complete('call', '/v1/acc')).toEqual(['/v1/accounts']);
+    expect(await complete('call', 'GET', '/v1/apac/')).toEqual(['/v1/apac/onboarding', '/v1/apac/rewards']);
+    expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
+    expect(await complete('__')).toEqual([]);
+  });
+
+  it('bash completes saved profile names and enrolled card IDs', async () => {
+    const { env, complete } = await setup();
+    const sb = await sandboxProcess(['--quiet'], env);
+    for (const name of ['qa', 'qa-hk', 'local']) {
+      const login = await spawnCli(['login', '--profile', name, '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin'], { env, stdin: sb.clientSecret });
+      expect(login.code).toBe(0);
+    }
+    expect(await complete('--profile', 'qa')).toEqual(['qa', 'qa-hk']);
+    expect(await complete('profiles', 'use', '')).toEqual(['local', 'qa', 'qa-hk']);
+    const enrolled = await spawnCli(['--profile', 'qa-hk', 'card', 'enroll', '--last4', '4417', '--phone', '85291234567', '--otp-stdin'], { env, stdin: '987654' });
+    expect(enrolled.code).toBe(0);
+    const cardId = enrolled.stdout.trim();
+    expect(await complete('--profile', 'qa-hk', 'card', 'activate', '--card', '')).toEqual([cardId]);
+    expect(await complete('--profile', 'qa', 'card', 'activate', '--card', '')).toEqual([]);
+  });
+});
