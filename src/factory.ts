@@ -14,6 +14,7 @@ import { KeychainStore } from './store/keychain-store.js';
 import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { TokenStore } from './store/tokens.js';
 import { canPrompt, isCI, type IO } from './ui/io.js';
+import { progress, type Progress } from './ui/progress.js';
 import { inquirerPrompter, type Prompter } from './ui/prompt.js';
 
 export interface GlobalOptions {
@@ -37,6 +38,7 @@ export class Factory {
   private readonly stores = new Map<StoreKind, SecretStore>();
   /** The store each profile's secrets are in, decided once per run (it may probe the keychain). */
   private readonly profileStores = new Map<string, Promise<SecretStore>>();
+  private progressUI?: Progress;
 
   constructor(
     readonly io: IO,
@@ -133,7 +135,8 @@ export class Factory {
     const trace = this.trace();
     const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
     const tls = profile.tls ? () => this.tlsMaterial(profile, opts.p12Passphrase) : undefined;
-    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
+    const onRetry = (reason: string, attempt: number, limit: number) => this.progress().retry(reason, attempt, limit);
+    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, onRetry, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
   }
 
   private async tlsMaterial(profile: ResolvedProfile, given: string | undefined): Promise<TlsClientOptions> {
@@ -187,9 +190,16 @@ export class Factory {
       clientSecret: () => this.clientSecret(profile),
       now: () => this.now(),
       interactive: canPrompt(this.io),
+      progress: this.progress(),
       info: (m) => this.info(m),
       openBrowser: (url) => this.openBrowser(url),
     };
+  }
+
+  /** Spinners and retry lines on a terminal; nothing otherwise. */
+  progress(): Progress {
+    this.progressUI ??= progress(this.io);
+    return this.progressUI;
   }
 
   prompter(): Prompter {

@@ -94,8 +94,8 @@ function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries:
   if (canPrompt(f.io)) {
     const prompter = f.prompter();
     return {
-      source: ({ maskedPhone, attempt }) =>
-        prompter.password(`OTP sent to ${maskedPhone}${attempt > 1 ? ` (try ${attempt} of ${OTP_ATTEMPTS})` : ''}`, {
+      source: ({ maskedPhone, attempt, expiresAt }) =>
+        prompter.password(`OTP sent to ${maskedPhone} (${attempt > 1 ? `try ${attempt} of ${OTP_ATTEMPTS}, ` : ''}expires in ${formatDuration(expiresAt - Date.now())})`, {
           validate: (v) => (isOtp(v.trim()) ? true : 'The OTP is six digits'),
         }),
       tries: OTP_ATTEMPTS,

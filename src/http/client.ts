@@ -22,6 +22,8 @@ export interface HttpClientOptions {
   /** Trace lines go here when set (stderr under --verbose). */
   trace?: (line: string) => void;
   timeoutMs?: number;
+  /** Told of each retry as it happens ("503", attempt 1 of 2): progress on a terminal. */
+  onRetry?: (reason: string, attempt: number, limit: number) => void;
   /** TLS material, or a loader called on the first request (files read, passphrase asked, only when needed). */
   tls?: TlsClientOptions | (() => Promise<TlsClientOptions>);
 }
@@ -55,6 +57,9 @@ export interface HttpResponse {
 
 type Got = typeof import('got').default;
 
+/** Retries of idempotent calls on 502/503/504 and dropped connections. */
+const RETRY_LIMIT = 2;
+
 export class HttpClient {
   private got?: Promise<Got>;
   private tls?: Promise<TlsClientOptions | undefined>;
@@ -86,7 +91,7 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
     const method = req.method.toUpperCase();
-    const trace = this.options.trace;
+    const { trace, onRetry } = this.options;
     const tlsOption = this.options.tls;
     this.tls ??= Promise.resolve(typeof tlsOption === 'function' ? tlsOption() : tlsOption);
     const tls = await this.tls.catch((err: unknown) => {
@@ -103,7 +108,7 @@ export class HttpClient {
         followRedirect: false,
         timeout: { request: this.options.timeoutMs ?? 30_000 },
         retry: {
-          limit: 2,
+          limit: RETRY_LIMIT,
           methods: ['GET', 'HEAD', 'OPTIONS'],
           statusCodes: [502, 503, 504],
           errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN'],
@@ -116,7 +121,9 @@ export class HttpClient {
           ...(tls?.passphrase ? { passphrase: tls.passphrase } : {}),
           ...(tls?.ca ? { certificateAuthority: tls.ca } : {}),
         },
-        hooks: trace
+        hooks: {
+          beforeRetry: onRetry ? [(error, count) => onRetry(String(error.response?.statusCode ?? error.code), count, RETRY_LIMIT)] : [],
+          ...(trace
           ? {
               beforeRequest: [
                 (o) => {
@@ -135,7 +142,8 @@ export class HttpClient {
                 },
               ],
             }
-          : {},
+          : {}),
+        },
       });
       const text = res.body;
       const parsed = parseMaybeJson(text, res.headers['content-type']);

@@ -1,6 +1,7 @@
 /** Everything the emulator remembers: clients, issued tokens, and the seeded bank data. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { constantTimeEqual } from '../util/constant-time.js';
+import { CONTROL_FLOW_TTL_MS } from '../citi/card.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { createSeed, type Seed } from './seed.js';
 
@@ -44,7 +45,7 @@ export const DEFAULT_TTLS: SandboxTtls = {
   accessMs: 30 * 60_000,
   refreshMs: 30 * 86_400_000,
   codeMs: 120_000,
-  controlFlowMs: 5 * 60_000,
+  controlFlowMs: CONTROL_FLOW_TTL_MS,
 };
 
 export class SandboxState {
