@@ -47,7 +47,7 @@ export function buildProgram(env: CommandEnv): Command {
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
     .option('--no-color', 'no colours (also NO_COLOR)')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),

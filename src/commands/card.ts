@@ -6,6 +6,7 @@ import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { checkBusiness, checkCountry } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
+import { inStore } from '../store/secret-store.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
 import { printJson, renderTable, writeLine } from '../ui/output.js';
@@ -135,7 +136,7 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
   }
   writeLine(f.io.stdout, record.cardId);
   const s = await style(f.io.color);
-  f.info(`${s.green('✓')} Card ${record.meta?.maskedNumber} enrolled as ${s.bold(record.cardId!)} (scope ${record.scope}); token kept in the ${ctx.tokens.secrets.location}`);
+  f.info(`${s.green('✓')} Card ${record.meta?.maskedNumber} enrolled as ${s.bold(record.cardId!)} (scope ${record.scope}); token kept ${inStore(ctx.tokens.secrets)}`);
   f.info(`  next: citi card activate --card ${record.cardId}`);
 }
 

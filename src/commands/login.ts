@@ -18,7 +18,7 @@ import {
 } from '../config/profiles.js';
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
-import { accounts } from '../store/secret-store.js';
+import { accounts, inStore } from '../store/secret-store.js';
 import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { tokenKey } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
@@ -216,9 +216,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     return;
   }
   const s = await style(f.io.color);
-  const where = secrets.location;
   f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
-  f.info(`  secret kept in the ${where}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
+  f.info(`  secret kept ${inStore(secrets)}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
   if (tls?.cert || tls?.p12) f.info(`  mutual TLS with ${tls.p12 ?? tls.cert} on every request`);
   if (!isLoopbackHost(new URL(baseUrl).hostname) && storeKind === 'file') f.info(s.yellow('  note: the secret is in a plaintext file'));
 }
