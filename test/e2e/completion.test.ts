@@ -9,9 +9,24 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BIN, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { inCI } from '../helpers/keychain.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 
 const run = promisify(execFile);
+
+/** zsh and fish are checked where installed; CI installs them, so there a missing one fails. */
+async function hasShell(shell: string): Promise<boolean> {
+  try {
+    await run(shell, ['-c', 'exit 0']);
+    return true;
+  } catch (err) {
+    if (inCI) throw new Error(`CI=true but ${shell} is not installed: ${(err as Error).message}`);
+    console.warn(`skipping ${shell} completion tests: ${shell} is not installed (apt-get install ${shell})`);
+    return false;
+  }
+}
+const hasZsh = await hasShell('zsh');
+const hasFish = await hasShell('fish');
 
 /** A folder with `citi` on it (the built binary), as `npm install -g` would give. */
 async function citiOnPath(): Promise<string> {
@@ -33,6 +48,13 @@ async function setup() {
     return stdout.split('\n').filter(Boolean);
   };
   return { home, env, script, complete };
+}
+
+/** A completion script written to a file, for `source`. */
+async function scriptFile(shell: string, env: NodeJS.ProcessEnv, dir: string): Promise<string> {
+  const file = path.join(dir, `citi.${shell}`);
+  await fs.writeFile(file, (await spawnCli(['completion', shell], { env })).stdout);
+  return file;
 }
 
 describe('citi completion', () => {
@@ -77,5 +99,28 @@ describe('citi completion', () => {
     const cardId = enrolled.stdout.trim();
     expect(await complete('--profile', 'qa-hk', 'card', 'activate', '--card', '')).toEqual([cardId]);
     expect(await complete('--profile', 'qa', 'card', 'activate', '--card', '')).toEqual([]);
+  });
+
+  it.skipIf(!hasZsh)('zsh: the script parses, and its function offers what citi __complete answers', async () => {
+    const { home, env } = await setup();
+    const file = await scriptFile('zsh', env, home);
+    await run('zsh', ['-n', file]);
+    // Without compinit, compdef and compadd are stood in for: compadd prints what it would offer.
+    const offer = async (...words: string[]) => {
+      const line = ['citi', ...words].map((w) => `'${w}'`).join(' ');
+      const code = `compdef() { :; }; compadd() { shift 2; print -l -- "$@"; }; source ${file}; words=(${line}); CURRENT=${words.length + 1}; _citi_complete`;
+      return (await run('zsh', ['-f', '-c', code], { env })).stdout.split('\n').filter(Boolean);
+    };
+    expect(await offer('ca')).toEqual(['call', 'card']);
+    expect(await offer('card', '')).toEqual(['enroll', 'activate', 'list']);
+  });
+
+  it.skipIf(!hasFish)('fish: the script parses, and fish completes `citi ca` and `citi card `', async () => {
+    const { home, env } = await setup();
+    const file = await scriptFile('fish', env, home);
+    await run('fish', ['--no-execute', file]);
+    const complete = async (line: string) => (await run('fish', ['--no-config', '-c', `source ${file}; complete -C '${line}'`], { env })).stdout.split('\n').filter(Boolean).sort();
+    expect(await complete('citi ca')).toEqual(['call', 'card']);
+    expect(await complete('citi card ')).toEqual(['activate', 'enroll', 'list']);
   });
 });
