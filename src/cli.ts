@@ -47,6 +47,7 @@ export function buildProgram(env: CommandEnv): Command {
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
     .option('--no-color', 'no colours (also NO_COLOR)')
+    .helpCommand('help [command...]', 'show the help of a command, e.g. citi help card enroll')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .configureOutput({

@@ -3,7 +3,7 @@
  * `citi __complete -- WORDS…` for candidates, so commands, options, profile names, card IDs and API
  * paths come from the program itself and never go stale.
  */
-import { Command, type Option } from 'commander';
+import type { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';

@@ -67,10 +67,14 @@ async function commandLine(pid: number): Promise<string | undefined> {
   return new Promise((resolve) => execFile('ps', ['-o', 'args=', '-p', String(pid)], (err, out) => resolve(err ? undefined : out.trim())));
 }
 
-/** True when the process is the emulator that writes this pid file. */
+/** True when the process is an emulator started with this pid file (given relative to its own folder, perhaps). */
 async function isOurEmulator(pid: number, file: string): Promise<boolean> {
   const cmd = await commandLine(pid);
-  return Boolean(cmd && / sandbox start /.test(` ${cmd} `) && cmd.includes(`--pid-file ${file}`));
+  return Boolean(cmd && / sandbox start /.test(` ${cmd} `) && new RegExp(`--pid-file .*${escapeRegExp(path.basename(file))}`).test(cmd));
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The running emulator recorded in the pid file, after removing a stale file; refuses a pid that is not ours. */

@@ -10,7 +10,7 @@ import { examples, factoryFor, type CommandEnv } from './shared.js';
 export function register(program: Command, env: CommandEnv): void {
   program
     .command('status')
-    .description("Show the config file, every profile and where its secrets live, and the profile's stored tokens (never a secret); works before any login")
+    .description("Show the config file, the profiles and where their secrets live, and the profile's tokens (never a secret)")
     .option('--json', 'print the same as JSON')
     .addHelpText('after', examples('citi status', 'citi status --profile local --json', "citi status --json | jq '.profiles[] | {name, secrets}'"))
     .action(async (opts: { json?: boolean }, cmd: Command) => runStatus(factoryFor(cmd, env), opts));

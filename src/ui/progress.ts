@@ -38,7 +38,7 @@ export function progress(io: IO): Progress {
           clearInterval(timer);
           spinner.stop();
         };
-      });
+      }, () => undefined); // no spinner is no reason to fail the wait
       return () => stop();
     },
     retry(reason, attempt, limit) {
