@@ -8,6 +8,7 @@ import type { CommandEnv } from './commands/shared.js';
 import { register as registerLogin } from './commands/login.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerCall } from './commands/call.js';
+import { register as registerApis } from './commands/apis.js';
 import { register as registerSandbox } from './commands/sandbox.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerCard } from './commands/card.js';
@@ -58,6 +59,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerLogin(program, env);
   registerToken(program, env);
   registerCall(program, env);
+  registerApis(program, env);
   registerSandbox(program, env);
   registerDemo(program, env);
   registerCard(program, env);

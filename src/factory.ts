@@ -12,7 +12,7 @@ import { HttpClient, type TlsClientOptions } from './http/client.js';
 import { FileStore } from './store/file-store.js';
 import { KeychainStore } from './store/keychain-store.js';
 import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
-import { TokenStore } from './store/tokens.js';
+import { tokenOwner, TokenStore, type TokenOwner } from './store/tokens.js';
 import { canPrompt, isCI, type IO } from './ui/io.js';
 import { progress, type Progress } from './ui/progress.js';
 import { inquirerPrompter, type Prompter } from './ui/prompt.js';
@@ -104,7 +104,7 @@ export class Factory {
     const store = this.secretStore(profile.store);
     if (store.kind !== 'keychain' || !profile.envSecret || !profile.storeIsDefault) return store;
     try {
-      await store.get(accounts.tokens(profile.name));
+      await store.get(accounts.tokens(tokenOwner(profile).name));
       return store;
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
@@ -120,14 +120,15 @@ export class Factory {
     return profileName({ ...(this.globals.profile ? { profile: this.globals.profile } : {}), env: this.io.env, config: this.config });
   }
 
-  /** A profile's token cache in the given store, locked across citi processes. */
-  tokensIn(secrets: SecretStore, profile: string): TokenStore {
-    return new TokenStore(secrets, profile, lockDir(this.io.env));
+  /** A token cache in the given store, locked across citi processes. */
+  tokensIn(secrets: SecretStore, owner: TokenOwner): TokenStore {
+    return new TokenStore(secrets, owner, lockDir(this.io.env));
   }
 
+  /** The tokens of the profile's identity (see src/store/tokens.ts). */
   async tokens(profile?: ResolvedProfile): Promise<TokenStore> {
     const p = profile ?? (await this.profile());
-    return this.tokensIn(await this.secretsFor(p), p.name);
+    return this.tokensIn(await this.secretsFor(p), tokenOwner(p));
   }
 
   /** The HTTP client of a profile; its client certificate (mutual TLS) is loaded on the first request. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { API_CATALOGUE, normaliseScopes } from '../citi/catalogue.js';
+import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
@@ -32,10 +32,10 @@ export function createState(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The scopes a three-legged sign-in asks for when none are given: the profile's, else every three-legged API's. */
+/** The scopes a three-legged sign-in asks for when none are given: the profile's, else the core customer APIs'. */
 export function defaultThreeLeggedScopes(profile: Pick<ResolvedProfile, 'scopes'>): string {
   if (profile.scopes.length) return normaliseScopes(profile.scopes);
-  return normaliseScopes(API_CATALOGUE.filter((e) => e.kind === 'three-legged').map((e) => e.scope));
+  return normaliseScopes(DEFAULT_SIGN_IN_SCOPES);
 }
 
 export interface AuthorizeParams {

@@ -27,6 +27,8 @@ export const CITI_ERRORS = {
     status: 403,
     body: { type: 'error', code: 'accessNotConfigured', details: 'The token does not grant access to this resource' },
   },
+  /** A controlFlowId (card enrolment, transfer preprocess) that is unknown, expired or already used. */
+  invalidControlFlowId: { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } },
   resourceNotFound: { status: 404, body: { type: 'error', code: 'resourceNotFound', details: 'The requested resource was not found' } },
   serverUnavailable: { status: 503, body: { type: 'fatal', code: 'serverUnavailable', details: 'The service is unavailable' } },
 } as const satisfies Record<string, { status: number; body: CitiErrorBody }>;

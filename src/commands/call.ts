@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { bearerToken } from '../auth/bearer.js';
-import { findApi, type TokenKind } from '../citi/catalogue.js';
+import { findApi, matchEndpoint, type TokenKind } from '../citi/catalogue.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
@@ -24,6 +24,7 @@ export interface CallOptions {
   include?: boolean;
   auth?: string;
   card?: string;
+  validate?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -42,6 +43,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-i, --include', 'print the status line and response headers first')
     .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
+    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ)")
     .addHelpText(
       'after',
       examples(
@@ -49,6 +51,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi call POST /v1/apac/rewards/linkage --data @card.json',
         `citi call PUT /v1/apac/rewards/RLC00000001/activations --data '{"linkageConfirmationCode":"987654"}'`,
         'echo \'{"a":1}\' | citi call POST /v1/some/api --data @- --json',
+        'citi call GET /v1/accounts --validate     # does the answer still match the published contract?',
       ),
     )
     .action(async (first: string, path: string | undefined, opts: CallOptions, cmd: Command) => {
@@ -68,7 +71,11 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   const query = parsePairs(opts.query ?? [], '=', '--query', 'key=value');
   const body = opts.data !== undefined ? await readData(f, opts.data) : undefined;
 
-  const api = findApi(path);
+  const api = findApi(path, method);
+  const validated = opts.validate ? matchEndpoint(path, method)?.entry : undefined;
+  if (opts.validate && !validated) {
+    throw new UsageError(`--validate: ${method} ${path.split('?')[0]} is not in the API catalogue`, 'See the catalogued endpoints with: citi apis');
+  }
   let kind: TokenKind = 'two-legged';
   if (opts.auth) {
     if (!(AUTH_KINDS as string[]).includes(opts.auth)) throw new UsageError(`--auth must be one of ${AUTH_KINDS.join(', ')}`);
@@ -98,6 +105,14 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
     const what = describeError(res);
     if (res.status === 401) throw new AuthError(what, 'The server refused the token; check the profile with `citi login`.');
     throw new ApiError(what, undefined, res.status, res.body);
+  }
+  if (validated) {
+    // Loaded only here: the schemas and ajv are not needed by a plain call.
+    const { describeProblems, loadSchemas } = await import('../citi/catalogue-validate.js');
+    const where = `${validated.method} ${validated.path}`;
+    const problems = (await loadSchemas()).check(validated, 'response', res.body ?? null);
+    if (problems.length) throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(problems)}`);
+    f.info(`✓ The answer matches Citi's published schema for ${where}`);
   }
 }
 

@@ -145,7 +145,8 @@ async function argumentValues(cmd: Command, positionals: string[], f: Factory): 
       return positionals.length ? [] : SHELLS;
     case 'call':
       // `citi call PATH` or `citi call METHOD PATH`
-      return positionals.length === 0 || (positionals.length === 1 && /^[A-Z]+$/.test(positionals[0]!)) ? apiPaths() : [];
+      if (positionals.length === 0) return apiPaths();
+      return positionals.length === 1 && /^[A-Za-z]+$/.test(positionals[0]!) ? apiPaths(positionals[0]!.toUpperCase()) : [];
     default:
       return [];
   }
@@ -172,8 +173,8 @@ async function cardIds(f: Factory, profile: string | undefined): Promise<string[
   return Promise.race([lookup.catch(() => []), late]).finally(() => clearTimeout(timer));
 }
 
-/** The API paths `citi call` knows, from the catalogue. */
-async function apiPaths(): Promise<string[]> {
+/** The path templates of the catalogue's endpoints (of one method, when given), for `citi call`. */
+async function apiPaths(method?: string): Promise<string[]> {
   const { API_CATALOGUE } = await import('../citi/catalogue.js');
-  return API_CATALOGUE.map((e) => e.prefix);
+  return [...new Set(API_CATALOGUE.filter((e) => !method || e.method === method).map((e) => e.path))].sort();
 }

@@ -20,7 +20,7 @@ import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
-import { tokenKey } from '../store/tokens.js';
+import { identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -202,11 +202,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
       }
     }
   }
-  const tokens = f.tokensIn(secrets, name);
+  const tokens = f.tokensIn(secrets, tokenOwner(resolved));
   await secrets.set(accounts.clientSecret(name), secret);
   if (p12Passphrase !== undefined) await secrets.set(accounts.p12Passphrase(name), p12Passphrase);
-  // Tokens of the old credentials are no use with new ones.
-  if (existing && existing.clientId !== clientId) await tokens.clear();
+  // Tokens of another identity are no use with this one (they would read as empty anyway).
+  if (existing && identityOf(existing) !== identityOf(resolved)) await tokens.clear();
   if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
   // The first profile saved becomes the default; later ones are chosen with --profile.
   await f.config.saveProfile(name, profile);
@@ -279,7 +279,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): 
   const secrets = f.secretStore(storeKind);
   const hadSecret = await secrets.delete(accounts.clientSecret(name));
   await secrets.delete(accounts.p12Passphrase(name));
-  const hadTokens = await f.tokensIn(secrets, name).clear();
+  const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
   if (opts.forgetProfile) await f.config.removeProfile(name);
   const s = await style(f.io.color);
   const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
 import { UsageError } from '../errors.js';
+import { JsonFile } from '../store/files.js';
 import { closest } from '../util/suggest.js';
 import { configDir } from './paths.js';
 
@@ -45,38 +46,39 @@ export const DEFAULT_BUSINESS = 'gcb';
 
 export class ConfigStore {
   readonly file: string;
+  private readonly json: JsonFile<ConfigFile>;
+
   constructor(readonly dir: string) {
     this.file = path.join(dir, 'config.json');
+    // Config faults are the user's to fix: exit 2, naming the file.
+    const fault = (message: string, hint?: string) => new UsageError(message, hint);
+    this.json = new JsonFile<ConfigFile>(this.file, {
+      what: 'config file',
+      empty: () => ({ version: 1, profiles: {} }),
+      check: (v) =>
+        v && typeof v === 'object' && !Array.isArray(v) && (v as ConfigFile).profiles && typeof (v as ConfigFile).profiles === 'object'
+          ? (v as ConfigFile)
+          : { invalid: 'it needs a "profiles" object' },
+      fault,
+      hint: 'Fix or move it (settings are in config.json under XDG_CONFIG_HOME, default ~/.config/citi-sandbox), then run `citi login` again.',
+      lockDir: path.join(dir, 'locks'),
+      lockName: 'config',
+    });
   }
 
   static forEnv(env: NodeJS.ProcessEnv): ConfigStore {
     return new ConfigStore(configDir(env));
   }
 
-  async read(): Promise<ConfigFile> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
-      throw err;
-    }
-    try {
-      const parsed = JSON.parse(text) as ConfigFile;
-      if (!parsed || typeof parsed !== 'object' || typeof parsed.profiles !== 'object') throw new Error('no profiles');
-      return parsed;
-    } catch (err) {
-      throw new UsageError(`The config file ${this.file} is not valid: ${(err as Error).message}`, 'Fix or delete it, then run `citi login` again.');
-    }
+  read(): Promise<ConfigFile> {
+    return this.json.read();
   }
 
-  /** Writes atomically (temp file + rename) with owner-only permissions. */
-  async write(config: ConfigFile): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await fs.chmod(this.dir, 0o700);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-    await fs.rename(tmp, this.file);
+  /** Changes the file under a lock shared by every citi process, then writes it atomically (0600, in a 0700 folder). */
+  async update<R>(change: (config: ConfigFile) => R): Promise<R> {
+    const result = await this.json.update(change);
+    await fs.chmod(this.dir, 0o700).catch(() => undefined);
+    return result;
   }
 
   async getProfile(name: string): Promise<Profile | undefined> {
@@ -84,27 +86,27 @@ export class ConfigStore {
   }
 
   async saveProfile(name: string, profile: Profile, makeDefault = false): Promise<void> {
-    const config = await this.read();
-    config.profiles[name] = profile;
-    if (makeDefault || !config.defaultProfile) config.defaultProfile = name;
-    await this.write(config);
+    await this.update((config) => {
+      config.profiles[name] = profile;
+      if (makeDefault || !config.defaultProfile) config.defaultProfile = name;
+    });
   }
 
   /** Makes a saved profile the default; an unknown name is a usage error with the list. */
   async setDefaultProfile(name: string): Promise<void> {
-    const config = await this.read();
-    if (!config.profiles[name]) throw unknownProfile(name, config);
-    config.defaultProfile = name;
-    await this.write(config);
+    await this.update((config) => {
+      if (!config.profiles[name]) throw unknownProfile(name, config);
+      config.defaultProfile = name;
+    });
   }
 
   async removeProfile(name: string): Promise<boolean> {
-    const config = await this.read();
-    if (!config.profiles[name]) return false;
-    delete config.profiles[name];
-    if (config.defaultProfile === name) delete config.defaultProfile;
-    await this.write(config);
-    return true;
+    return this.update((config) => {
+      if (!config.profiles[name]) return false;
+      delete config.profiles[name];
+      if (config.defaultProfile === name) delete config.defaultProfile;
+      return true;
+    });
   }
 }
 
@@ -124,6 +126,11 @@ export interface ResolvedProfile {
   envSecret?: string;
   /** True when no saved profile exists and everything came from the environment. */
   fromEnv: boolean;
+  /**
+   * True when the identity (base URL, client ID, country, business) is not the saved profile's:
+   * the environment changed it, or there is no saved profile. Such runs keep tokens of their own.
+   */
+  envIdentity?: boolean;
   redirectUri?: string;
   tls?: TlsSettings;
 }
@@ -181,16 +188,31 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
       `Run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`, or set CITI_CLIENT_ID and CITI_CLIENT_SECRET.`,
     );
   }
+  if (saved && envId && envId !== saved.clientId && !envSecret) {
+    // The saved secret belongs to the saved client ID, not to this one.
+    throw new UsageError(`CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not`, `Set both, or neither to use profile "${name}" as saved.`);
+  }
   const baseUrl = validateBaseUrl(env.CITI_BASE_URL || saved?.baseUrl || ENVIRONMENTS.sandbox);
   const store = chosenStoreKind(input.store, env, saved);
   const paths: EndpointPaths = { ...DEFAULT_PATHS };
   for (const [k, v] of Object.entries(saved?.paths ?? {})) if (isEndpointName(k) && v) paths[k] = v;
+  const country = (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase();
+  const business = (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
+  const clientId = envId ?? saved?.clientId ?? '';
+  // The saved profile's identity, as it would resolve with nothing from the environment.
+  const asSaved =
+    saved !== undefined &&
+    clientId === saved.clientId &&
+    baseUrl === (saved.baseUrl || ENVIRONMENTS.sandbox).replace(/\/+$/, '') &&
+    country === (saved.country || DEFAULT_COUNTRY).toLowerCase() &&
+    business === (saved.business || DEFAULT_BUSINESS).toLowerCase();
   return {
     name,
     baseUrl,
-    country: (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase(),
-    business: (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase(),
-    clientId: envId ?? saved?.clientId ?? '',
+    country,
+    business,
+    clientId,
+    ...(asSaved ? {} : { envIdentity: true }),
     paths,
     scopes: saved?.scopes ?? [],
     store: store ?? 'keychain',

@@ -44,7 +44,7 @@ export function createDemoContext(f: Factory, sandbox: RunningSandbox, s: Style)
     },
     async api(method: string, path: string, body?: unknown, bearer?: Partial<BearerRequest>): Promise<unknown> {
       const ctx = await d.auth();
-      const api = findApi(path);
+      const api = findApi(path, method);
       const token = await bearerToken(ctx, { kind: api?.kind ?? 'two-legged', ...(api ? { api } : {}), ...bearer });
       const res = await ctx.http.request({
         method,

@@ -1,11 +1,11 @@
 /** Card-token APIs: Easy Payment Plan eligibility, for the card the token was issued and activated for. */
-import { findApi } from '../citi/catalogue.js';
+import { catalogued } from '../citi/catalogue.js';
 import { requireBearer } from './guard.js';
 import { citiError, customError, json, type Route } from './http.js';
 import { isActivated } from './oauth-card.js';
 import type { SandboxState } from './state.js';
 
-const NEED = { kind: 'card', scope: findApi('/v1/creditCards')!.scope } as const;
+const NEED = catalogued('GET', '/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan');
 
 /** Plans offered on every seeded card: tenor in months, with its rates. */
 const PLANS = [

@@ -6,6 +6,7 @@ import { nextId } from './seed.js';
 import type { SandboxState } from './state.js';
 
 const NEED = { kind: 'two-legged' } as const;
+const PRODUCT_KINDS = ['creditCardProduct', 'readyCreditProduct', 'unsecuredLoanProduct'] as const;
 
 export function onboardingRoutes(state: SandboxState): Route[] {
   const seed = state.seed;
@@ -28,14 +29,15 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       handler: (req) => {
         const token = requireBearer(req, state, NEED);
         const body = jsonObject(req);
-        const product = body.product as { productCode?: unknown } | undefined;
-        const applicant = body.applicant as { firstName?: unknown; lastName?: unknown; emailAddress?: unknown } | undefined;
-        const code = product?.productCode;
+        // Citi's shape (checked against the catalogue's schema before this runs): one of the
+        // product kinds with its productCode, and an applicant with a name and a phone.
+        const product = (body.product ?? {}) as Record<string, { productCode?: unknown } | undefined>;
+        const kind = PRODUCT_KINDS.find((k) => product[k]);
+        const code = kind ? product[kind]?.productCode : undefined;
         if (typeof code !== 'string' || !seed.products.some((p) => p.productCode === code)) {
-          throw citiError('invalidRequest', 'product.productCode must name a product from GET /v1/apac/onboarding/products');
-        }
-        if (typeof applicant?.firstName !== 'string' || typeof applicant?.lastName !== 'string') {
-          throw citiError('invalidRequest', 'applicant.firstName and applicant.lastName are required');
+          throw citiError('invalidRequest', `product.${kind ?? 'creditCardProduct'}.productCode must name a product from GET /v1/apac/onboarding/products`, {
+            location: `product.${kind ?? 'creditCardProduct'}.productCode`,
+          });
         }
         const application = {
           applicationId: nextId(seed, 'application', 'APP'),

@@ -11,7 +11,7 @@ import type { SandboxState } from './state.js';
 
 /** The scope of each API comes from the catalogue the client uses too. */
 function need(name: string): { kind: 'three-legged'; scope: string } {
-  const entry = API_CATALOGUE.find((e) => e.name === name);
+  const entry = API_CATALOGUE.find((e) => e.product === name && e.kind === 'three-legged');
   if (!entry) throw new Error(`No API "${name}" in the catalogue`);
   return { kind: 'three-legged', scope: entry.scope };
 }
@@ -118,7 +118,10 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const fn = (req.query.get('cardFunction') ?? 'ALL').toUpperCase();
         if (!['ALL', 'CREDIT', 'DEBIT'].includes(fn)) throw citiError('invalidRequest', 'cardFunction must be ALL, CREDIT or DEBIT');
         const cards = user.cards.filter((c) => fn === 'ALL' || c.cardFunction === fn);
-        return json({ cardDetails: cards.map(({ cardFunction: _f, ...c }) => c) });
+        // Citi's card listing also gives each card's credit limit and sub-type.
+        return json({
+          cardDetails: cards.map(({ cardFunction: f, ...c }) => ({ ...c, currentCreditLimitAmount: f === 'CREDIT' ? 15000 : 0, subCardType: f === 'CREDIT' ? 'PLATINUM' : 'DEBIT' })),
+        });
       },
     },
     {
@@ -163,6 +166,8 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           transactionCurrencyCode: source.currencyCode,
           chargeBearer: typeof body.chargeBearer === 'string' ? body.chargeBearer : 'OUR',
           chargeAmount: { amount: 0, currencyCode: source.currencyCode },
+          debitDetails: { transactionDebitAmount: amount, currencyCode: source.currencyCode },
+          creditDetails: { transactionCreditAmount: amount, currencyCode: destination.currencyCode },
           foreignExchangeRate: 1,
           transferCurrencyIndicator: typeof body.transferCurrencyIndicator === 'string' ? body.transferCurrencyIndicator : 'SOURCE_ACCOUNT_CURRENCY',
         });
@@ -176,7 +181,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const id = jsonObject(req).controlFlowId;
         const transfer = typeof id === 'string' ? data.transfers.get(id) : undefined;
         if (!transfer || transfer.userId !== user.userId || transfer.clientId !== token.clientId || transfer.confirmed || transfer.expiresAt <= state.now()) {
-          throw customError(400, { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' });
+          throw citiError('invalidControlFlowId');
         }
         const source = accountOf(user, transfer.sourceAccountId);
         const destination = anyAccount(transfer.destinationAccountId)!;
@@ -206,6 +211,12 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           destinationAccountId: destination.accountId,
           transactionAmount: transfer.amount,
           currencyCode: transfer.currencyCode,
+          sourceAccount: { displaySourceAccountNumber: source.displayAccountNumber, sourceAccountAvailableBalance: source.availableBalance, sourceCurrencyCode: source.currencyCode },
+          destinationAccount: {
+            displayDestinationAccountNumber: destination.displayAccountNumber,
+            destinationAccountAvailableBalance: destination.availableBalance,
+            destinationCurrencyCode: destination.currencyCode,
+          },
         });
       },
     },

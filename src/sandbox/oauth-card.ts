@@ -7,7 +7,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import type { CitiErrorBody } from '../citi/errors.js';
+import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
 import { authenticateClient, requireBearer, requireForm } from './guard.js';
 import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
@@ -49,7 +49,7 @@ export function isActivated(state: SandboxState, token: IssuedToken): boolean {
   return cardAuthState(state).activated.has(token.family);
 }
 
-const INVALID_FLOW: CitiErrorBody = { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' };
+const INVALID_FLOW: CitiErrorBody = CITI_ERRORS.invalidControlFlowId.body;
 
 export function cardAuthRoutes(state: SandboxState): Route[] {
   const cards = cardAuthState(state);

@@ -5,6 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
+import { endpointKey, matchEndpoint } from '../citi/catalogue.js';
+import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
 import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
 import { allRoutes } from './routes.js';
@@ -59,13 +61,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   state.addClient({ clientId, clientSecret, redirectUris: options.redirectUris ?? [] });
   state.autoConsent = Boolean(options.autoConsent);
   const routes = allRoutes(state);
+  const handWritten = handWrittenEndpoints(routes);
   const log = options.log;
   if (log) state.log = log;
 
   const tls = options.tls;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
-    handle(req, routes, tls)
+    handle(req, state, routes, handWritten, tls)
       .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
       .then((reply) => {
         send(res, reply);
@@ -115,7 +118,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-async function handle(req: http.IncomingMessage, routes: Route[], tls: SandboxTlsOptions | undefined): Promise<SandboxReply> {
+async function handle(
+  req: http.IncomingMessage,
+  state: SandboxState,
+  routes: Route[],
+  handWritten: ReadonlySet<string>,
+  tls: SandboxTlsOptions | undefined,
+): Promise<SandboxReply> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const rawBody = await readBody(req);
   if (tls?.requireClientCert) requirePeer(req, 'This server requires mutual TLS');
@@ -126,28 +135,50 @@ async function handle(req: http.IncomingMessage, routes: Route[], tls: SandboxTl
   if (typeof fault === 'string' && /^5\d\d$/.test(fault)) {
     return { status: Number(fault), body: CITI_ERRORS.serverUnavailable.body };
   }
+  const method = req.method ?? 'GET';
+  const request = (params: Record<string, string>): SandboxRequest => ({
+    method,
+    path,
+    query: url.searchParams,
+    headers: req.headers,
+    body: parseBody(rawBody, req.headers['content-type']),
+    rawBody,
+    params,
+    socket: req.socket,
+  });
+  // One catalogue lookup finds the API; every catalogued call passes its guard and validation.
+  const api = matchEndpoint(path, method);
   let pathMatched = false;
   for (const route of routes) {
     const params = matchPattern(route.pattern, path);
     if (!params) continue;
     pathMatched = true;
-    if (route.method !== req.method) continue;
-    const request: SandboxRequest = {
-      method: req.method,
-      path,
-      query: url.searchParams,
-      headers: req.headers,
-      body: parseBody(rawBody, req.headers['content-type']),
-      rawBody,
-      params,
-      socket: req.socket,
-    };
-    return await route.handler(request);
+    if (route.method !== method) continue;
+    const r = request(params);
+    const token = api ? await checkCatalogued(r, state, api.entry) : undefined;
+    const reply = await route.handler(r);
+    if (api && token) recordAnswer(r, state, api, token, reply);
+    return reply;
   }
-  if (pathMatched) {
-    throw new ReplyError({ status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: `${req.method} is not allowed on ${path}` } });
+  if (api) {
+    const r = request(api.params);
+    const token = await checkCatalogued(r, state, api.entry);
+    return catalogueAnswer(r, state, api, token, handWritten);
+  }
+  if (pathMatched || matchEndpoint(path)) {
+    throw new ReplyError({ status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: `${method} is not allowed on ${path}` } });
   }
   throw citiError('resourceNotFound', `No API at ${path}`);
+}
+
+/** The catalogued endpoints ("METHOD /template") that a hand-written route serves. */
+function handWrittenEndpoints(routes: Route[]): Set<string> {
+  const keys = new Set<string>();
+  for (const route of routes) {
+    const api = matchEndpoint(route.pattern.replace(/:\w+/g, '~param~'), route.method);
+    if (api) keys.add(endpointKey(api.entry));
+  }
+  return keys;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -1,65 +1,57 @@
 /**
  * Secrets in a plaintext JSON file (0600, in a 0700 folder). Only used when the user asks for it
- * (`--store file` or CITI_STORE=file); a warning says so every time it is used.
+ * (`--store file` or CITI_STORE=file); a warning says so every time it is used. Every change is
+ * read-modify-write under a lock shared by all citi processes, written by atomic rename.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
+import { JsonFile } from './files.js';
 import type { SecretStore } from './secret-store.js';
+
+type Secrets = Record<string, string>;
 
 export class FileStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly location: string;
   private warned = false;
+  private readonly json: JsonFile<Secrets>;
 
   constructor(
     private readonly file: string,
     private readonly warn: (message: string) => void,
   ) {
     this.location = `plaintext file ${file}`;
+    this.json = new JsonFile<Secrets>(file, {
+      what: 'secrets file',
+      empty: () => ({}),
+      check: (v) =>
+        v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')
+          ? (v as Secrets)
+          : { invalid: 'it must be a JSON object of strings' },
+      fault: (message, hint) => new StoreUnavailableError(message, hint),
+      hint: 'Repair or move it, then run `citi login` again; or use the OS keychain (--store keychain).',
+      lockDir: path.join(path.dirname(file), 'locks'),
+      lockName: 'secrets-file',
+    });
   }
 
   async get(account: string): Promise<string | null> {
-    return (await this.read())[account] ?? null;
+    this.warnOnce();
+    return (await this.json.read())[account] ?? null;
   }
 
   async set(account: string, value: string): Promise<void> {
-    const all = await this.read();
-    all[account] = value;
-    await this.write(all);
+    this.warnOnce();
+    await this.json.update((all) => void (all[account] = value));
   }
 
   async delete(account: string): Promise<boolean> {
-    const all = await this.read();
-    if (!(account in all)) return false;
-    delete all[account];
-    await this.write(all);
-    return true;
-  }
-
-  private async read(): Promise<Record<string, string>> {
     this.warnOnce();
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
-    try {
-      return JSON.parse(text) as Record<string, string>;
-    } catch {
-      // Not the parser's message: it quotes the file's text, which holds secrets.
-      throw new StoreUnavailableError(`The secrets file ${this.file} is not valid JSON`, 'Repair it, or delete it and run `citi login` again.');
-    }
-  }
-
-  private async write(all: Record<string, string>): Promise<void> {
-    const dir = path.dirname(this.file);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
-    await fs.rename(tmp, this.file);
+    return this.json.update((all) => {
+      if (!(account in all)) return false;
+      delete all[account];
+      return true;
+    });
   }
 
   private warnOnce(): void {

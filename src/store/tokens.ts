@@ -1,9 +1,16 @@
 /**
- * Cached tokens of a profile: one JSON entry in the secret store, keyed by kind and scope (or card).
+ * Cached tokens: one JSON entry in the secret store per owner, keyed by kind and scope (or card).
+ * Tokens belong to the identity they were issued to (base URL, client ID, country, business), never
+ * to a profile name alone: the entry records its identity, and an entry of another identity reads
+ * as empty. A saved profile owns the entry under its name; credentials or settings taken from the
+ * environment own one of their own, so they never read or write a saved profile's tokens.
  * Every change is read-modify-write under a lock shared by all citi processes of this user.
  */
+import { createHash } from 'node:crypto';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/catalogue.js';
+import type { ResolvedProfile } from '../config/profiles.js';
+import { StoreUnavailableError } from '../errors.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';
 
@@ -37,21 +44,55 @@ export function isFresh(record: Pick<TokenRecord, 'expiresAt' | 'obtainedAt'>, n
   return record.expiresAt - now > skew;
 }
 
+/** Whose tokens an entry holds: the entry's name in the store, and the identity the tokens were issued to. */
+export interface TokenOwner {
+  name: string;
+  identity: string;
+}
+
+type IdentityFields = Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>;
+
+export function identityOf(p: IdentityFields): string {
+  return JSON.stringify([p.baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
+}
+
+/** The owner of a resolved profile's tokens: the saved profile, or (environment identity) an entry named after the identity. */
+export function tokenOwner(p: IdentityFields & Pick<ResolvedProfile, 'name' | 'envIdentity'>): TokenOwner {
+  const identity = identityOf(p);
+  const name = p.envIdentity ? `@env/${createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
+  return { name, identity };
+}
+
+/** The stored form: the identity, then the tokens. */
+interface TokenEntry {
+  identity: string;
+  tokens: TokenMap;
+}
+
 export class TokenStore {
   constructor(
     readonly secrets: SecretStore,
-    readonly profile: string,
+    readonly owner: TokenOwner,
     private readonly lockDir: string,
   ) {}
 
+  private get account(): string {
+    return accounts.tokens(this.owner.name);
+  }
+
   async all(): Promise<TokenMap> {
-    const text = await this.secrets.get(accounts.tokens(this.profile));
+    const text = await this.secrets.get(this.account);
     if (!text) return {};
+    let entry: Partial<TokenEntry>;
     try {
-      return JSON.parse(text) as TokenMap;
+      entry = JSON.parse(text) as Partial<TokenEntry>;
     } catch {
       return {}; // a damaged cache is only a cache: start again
     }
+    // Another identity's tokens (the profile's client ID or base URL changed), or an entry from
+    // before identities were recorded: none of them belong to this identity.
+    if (entry?.identity !== this.owner.identity || !entry.tokens || typeof entry.tokens !== 'object') return {};
+    return entry.tokens;
   }
 
   async get(key: string): Promise<TokenRecord | undefined> {
@@ -60,16 +101,15 @@ export class TokenStore {
 
   /** Runs fn under this profile's token lock: use it around refreshes so only one process rotates. */
   locked<T>(fn: () => Promise<T>): Promise<T> {
-    return withLock(this.lockDir, `tokens-${this.profile}`, fn);
+    return withLock(this.lockDir, `tokens-${this.owner.name}`, fn, { fault: (message, hint) => new StoreUnavailableError(message, hint) });
   }
 
   /** Changes the map; call inside `locked` (it does not lock, so that callers can compose steps). */
   async update(change: (tokens: TokenMap) => void): Promise<void> {
     const tokens = await this.all();
     change(tokens);
-    const account = accounts.tokens(this.profile);
-    if (Object.keys(tokens).length === 0) await this.secrets.delete(account);
-    else await this.secrets.set(account, JSON.stringify(tokens));
+    if (Object.keys(tokens).length === 0) await this.secrets.delete(this.account);
+    else await this.secrets.set(this.account, JSON.stringify({ identity: this.owner.identity, tokens } satisfies TokenEntry));
   }
 
   put(key: string, record: TokenRecord): Promise<void> {
@@ -81,6 +121,6 @@ export class TokenStore {
   }
 
   async clear(): Promise<boolean> {
-    return this.locked(() => this.secrets.delete(accounts.tokens(this.profile)));
+    return this.locked(() => this.secrets.delete(this.account));
   }
 }

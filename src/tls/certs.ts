@@ -189,8 +189,15 @@ export async function writeCertSet(
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const files = Object.fromEntries(Object.entries(CERT_SET_FILES).map(([k, name]) => [k, path.join(dir, name)])) as CertSetFiles;
   const write = async (file: string, data: string | Buffer, mode: number) => {
-    await fs.writeFile(file, data, { mode });
-    await fs.chmod(file, mode); // the mode above only applies to new files
+    // Never through a symbolic link: a key must not land wherever the link points.
+    const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+    const handle = await fs.open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the mode above only applies to new files
+    } finally {
+      await handle.close();
+    }
   };
   await Promise.all([
     write(files.ca, ca.certPem, 0o644),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillPath, DEFAULT_PATHS } from '../../src/citi/endpoints.js';
 import { basicAuthorization, parseBasicAuthorization } from '../../src/citi/oauth.js';
-import { findApi, normaliseScopes } from '../../src/citi/catalogue.js';
+import { findApi, matchEndpoint, normaliseScopes } from '../../src/citi/catalogue.js';
 import { redactJson, redactQuery } from '../../src/citi/secrets.js';
 import { redactBody, redactHeaders, scrub } from '../../src/http/redact.js';
 import { formatDuration, parseDuration } from '../../src/util/duration.js';
@@ -35,6 +35,15 @@ describe('API catalogue', () => {
     expect(findApi('/v1/accounts/123/transactions')).toMatchObject({ kind: 'three-legged', scope: 'accounts_details_transactions' });
     expect(findApi('/v1/creditCards/C1/transactions/eligibility/easyPaymentPlan')).toMatchObject({ kind: 'card' });
     expect(findApi('/v1/accountsXYZ')).toBeUndefined();
+  });
+  it('matches path templates, literal segments before parameters, and the method when given', () => {
+    expect(matchEndpoint('/v1/moneyMovement/payees/sourceAccounts')?.entry.path).toBe('/v1/moneyMovement/payees/sourceAccounts');
+    expect(matchEndpoint('/v1/moneyMovement/payees/PAY1')).toMatchObject({ entry: { path: '/v1/moneyMovement/payees/{payeeId}', scope: 'payees' }, params: { payeeId: 'PAY1' } });
+    expect(matchEndpoint('/gcb//v1/accounts/A%2F1?x=1'.slice(4))).toMatchObject({ entry: { path: '/v1/accounts/{accountId}' }, params: { accountId: 'A/1' } });
+    expect(findApi('/v1/accounts/A1/consents', 'POST')).toMatchObject({ method: 'POST', kind: 'three-legged' });
+    expect(matchEndpoint('/v1/accounts', 'DELETE')).toBeUndefined();
+    expect(findApi('/v1/apac/rewards/RLC1/pointBalance')).toMatchObject({ kind: 'two-legged', scope: '/api', product: 'Pay with Points' });
+    expect(findApi('/v1/creditCards/C1/easyPaymentPlans/bookings', 'POST')).toMatchObject({ kind: 'card', scope: 'epp_booking' });
   });
   it('normalises scope lists', () => {
     expect(normaliseScopes('cards  accounts_details_transactions,cards')).toBe('accounts_details_transactions cards');

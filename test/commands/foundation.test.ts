@@ -35,7 +35,7 @@ describe('citi login', () => {
     expect((await fs.stat(path.join(home, 'citi-sandbox', 'config.json'))).mode & 0o777).toBe(0o600);
     expect((await fs.stat(path.join(home, 'citi-sandbox'))).mode & 0o777).toBe(0o700);
     expect(await secrets.get('dev/client-secret')).toBe(s.clientSecret);
-    expect(JSON.parse((await secrets.get('dev/tokens'))!)['two-legged:/api'].accessToken).toMatch(/^AAIk/);
+    expect(JSON.parse((await secrets.get('dev/tokens'))!).tokens['two-legged:/api'].accessToken).toMatch(/^AAIk/);
   });
 
   it('refuses a wrong secret with exit 3 and saves nothing', async () => {
@@ -166,11 +166,11 @@ describe('citi call', () => {
   it('shows Citi errors in one line with exit 1, and keeps the body with --json', async () => {
     const { s, cli } = await setup();
     await login(cli, s);
-    const res = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status']);
+    const res = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1']);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('error: HTTP 404 resourceNotFound: No application APP9');
     expect(res.stdout).toBe('');
-    const json = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status', '--json']);
+    const json = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'resourceNotFound' });
   });
 

@@ -47,9 +47,7 @@ describe.skipIf(!haveChromium)('three-legged sign-in in a real browser (Chromium
   });
 
   async function stored(home: string): Promise<TokenMap> {
-    if (!keychain) return storedTokens(home, profile);
-    const text = await new KeychainStore(5000).get(`${profile}/tokens`);
-    return text ? (JSON.parse(text) as TokenMap) : {};
+    return storedTokens(home, profile, keychain ? new KeychainStore(5000) : undefined);
   }
 
   it("signs in as SandboxUser2, allows, and `citi call GET /v1/accounts --table` shows that user's accounts; Deny exits 3", async () => {

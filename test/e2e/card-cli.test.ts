@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accounts } from '../../src/store/secret-store.js';
-import type { TokenMap } from '../../src/store/tokens.js';
+import { tokenOwner, TokenStore, type TokenMap } from '../../src/store/tokens.js';
 import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult, withoutStoreWarning } from '../helpers/cli.js';
 import { requireSecretService, storeForTests } from '../helpers/keychain.js';
 import { sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
@@ -32,13 +32,16 @@ async function rig(sandboxArgs: string[] = []): Promise<Rig> {
   const profile = `card-e2e-${randomUUID()}`;
   const { store, env: storeEnv } = storeForTests(available, home);
   const env = testEnv(home, { CITI_BASE_URL: sb.url, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_PROFILE: profile, ...storeEnv });
-  onCleanup(async () => void (await store.delete(accounts.tokens(profile))));
+  // Environment credentials: the tokens belong to the identity, not to the profile name.
+  const owner = tokenOwner({ name: profile, baseUrl: sb.url, clientId: sb.clientId, country: 'sg', business: 'gcb', envIdentity: true });
+  const tokens = new TokenStore(store, owner, path.join(home, 'citi-sandbox', 'locks'));
+  onCleanup(async () => void (await tokens.clear()));
   return {
     sb,
     env,
     profile,
     citi: (args, stdin) => spawnCli(args, { env, ...(stdin !== undefined ? { stdin } : {}) }),
-    stored: async () => JSON.parse((await store.get(accounts.tokens(profile))) ?? '{}') as TokenMap,
+    stored: () => tokens.all(),
   };
 }
 

@@ -79,8 +79,14 @@ describe('citi completion', () => {
     expect(await complete('card', 'enroll', '--l')).toEqual(['--last4']);
     expect(await complete('--store', '')).toEqual(['keychain', 'file', 'memory']);
     expect(await complete('login', '--env', '')).toEqual(['sandbox', 'qa', 'aspac']);
-    expect(await complete('call', '/v1/acc')).toEqual(['/v1/accounts']);
-    expect(await complete('call', 'GET', '/v1/apac/')).toEqual(['/v1/apac/onboarding', '/v1/apac/rewards']);
+    // API paths from the catalogue: every method's for a lone path, one method's after METHOD.
+    const accounts = await complete('call', '/v1/acc');
+    expect(accounts).toEqual(expect.arrayContaining(['/v1/accounts', '/v1/accounts/{accountId}/transactions']));
+    expect(accounts.every((p) => p.startsWith('/v1/acc'))).toBe(true);
+    const gets = await complete('call', 'GET', '/v1/apac/');
+    expect(gets).toContain('/v1/apac/onboarding/products');
+    expect(gets).not.toContain('/v1/apac/rewards/linkage');
+    expect(await complete('call', 'POST', '/v1/apac/rewards/l')).toEqual(['/v1/apac/rewards/linkage']);
     expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(await complete('__')).toEqual([]);
   });

@@ -4,6 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
 import { sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
+import { FileStore } from '../../src/store/file-store.js';
+import { accounts, type SecretStore } from '../../src/store/secret-store.js';
 import type { TokenMap } from '../../src/store/tokens.js';
 
 export interface Setup {
@@ -109,11 +111,12 @@ export async function driveConsent(url: string, decision: 'allow' | 'deny', user
   return { location, page: await back.text(), status: back.status };
 }
 
-/** The profile's tokens as the file store holds them. */
-export async function storedTokens(home: string, profile = 'default'): Promise<TokenMap> {
-  const file = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'secrets.json'), 'utf8')) as Record<string, string>;
-  const text = file[`${profile}/tokens`];
-  return text ? (JSON.parse(text) as TokenMap) : {};
+/** The profile's tokens as its store holds them: the file store in `home`, or the given store (the keychain). */
+export async function storedTokens(home: string, profile = 'default', store?: SecretStore): Promise<TokenMap> {
+  const secrets = store ?? new FileStore(path.join(home, 'citi-sandbox', 'secrets.json'), () => undefined);
+  const text = await secrets.get(accounts.tokens(profile));
+  // The stored form records the identity the tokens belong to (see src/store/tokens.ts).
+  return text ? ((JSON.parse(text) as { tokens?: TokenMap }).tokens ?? {}) : {};
 }
 
 export async function threeLegged(home: string) {

@@ -2,7 +2,6 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { KeychainStore } from '../../src/store/keychain-store.js';
-import type { TokenMap } from '../../src/store/tokens.js';
 import { onCleanup } from '../helpers/cli.js';
 import { requireSecretService } from '../helpers/keychain.js';
 import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from './three-legged-helpers.js';
@@ -150,7 +149,7 @@ describe('refresh, concurrency, revoke and status', () => {
     // Four processes find the token expired at once: one refreshes under the lock, the others use its pair.
     await sleep(2100);
     const results = await Promise.all(
-      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards', '/v1/accounts/SAV10011248/transactions'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
+      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards?cardFunction=ALL', '/v1/accounts/SAV10011248/transactions'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
     );
     for (const r of results) {
       expect(r.code).toBe(0);
@@ -267,7 +266,7 @@ describe.skipIf(!keychain)('refresh across processes with the real keychain (Sec
     const profile = `kc-${randomUUID().slice(0, 8)}`;
     const { env, cli, sb } = await setup(['--auto-consent', '--access-ttl', '2s'], [], { store: 'keychain', profile });
     onCleanup(async () => void (await cli(['logout'])));
-    const stored = async () => Object.values(JSON.parse((await new KeychainStore(5000).get(`${profile}/tokens`)) ?? '{}') as TokenMap).find((t) => t.kind === 'three-legged')!;
+    const stored = async () => Object.values(await storedTokens('', profile, new KeychainStore(5000))).find((t) => t.kind === 'three-legged')!;
     const run = startCli(['token', '--three-legged', '--no-browser'], env);
     const [, url] = await run.waitForStderr(AUTHORIZE_URL);
     await followAuthorize(url!);
@@ -276,7 +275,7 @@ describe.skipIf(!keychain)('refresh across processes with the real keychain (Sec
     expect(before.refreshToken).toMatch(/^RRIk/);
     await sleep(2100);
     const results = await Promise.all(
-      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards', '/v1/accounts/SAV10011248'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
+      ['/v1/accounts', '/v1/customers/profiles', '/v1/cards?cardFunction=ALL', '/v1/accounts/SAV10011248'].map((p) => cli(['call', 'GET', p, '--json'], { timeoutMs: 30_000 })),
     );
     for (const r of results) {
       expect(r.stderr).toBe('');

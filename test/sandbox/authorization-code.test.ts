@@ -267,7 +267,7 @@ describe('emulator: three-legged APIs', () => {
     expect(again).toEqual({ status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } });
     const tooMuch = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
       method: 'POST',
-      body: { sourceAccountId: 'CHK10021459', transactionAmount: 1_000_000, destinationAccountId: 'SAV10011248' },
+      body: { sourceAccountId: 'CHK10021459', transactionAmount: 1_000_000, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: 'SAV10011248' },
     });
     expect(tooMuch.body).toMatchObject({ code: 'insufficientFunds' });
   });

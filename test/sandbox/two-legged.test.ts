@@ -132,14 +132,17 @@ describe('Onboarding', () => {
     const t = await token(s);
     const created = await api(s, 'POST', '/v1/apac/onboarding/products/unsecured/applications', {
       token: t,
-      body: { product: { productCode: 'VC820' }, applicant: { firstName: 'Ada', lastName: 'Tan' } },
+      body: {
+        product: { creditCardProduct: { productCode: 'VC820', sourceCode: 'WEB', organization: '888', logo: '100' } },
+        applicant: { name: { givenName: 'Ada', surname: 'Tan' }, phone: [{ phoneType: 'MOBILE', phoneCountryCode: '65', phoneNumber: '90001234' }] },
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ applicationId: 'APP00000001', applicationStage: 'PRESCREENING' });
     expect(created.body!.controlFlowId).toMatch(/^[0-9a-f]{32}$/);
-    const status = await api(s, 'GET', '/v1/apac/onboarding/products/unsecured/applications/APP00000001/status', { token: t });
+    const status = await api(s, 'GET', `/v1/apac/onboarding/products/unsecured/applications/APP00000001/status?controlFlowId=${created.body!.controlFlowId as string}`, { token: t });
     expect(status.body).toEqual({ applicationId: 'APP00000001', applicationStage: 'PRESCREENING', productCode: 'VC820' });
-    expect((await api(s, 'GET', '/v1/apac/onboarding/products/unsecured/applications/APP404/status', { token: t })).status).toBe(404);
+    expect((await api(s, 'GET', '/v1/apac/onboarding/products/unsecured/applications/APP404/status?controlFlowId=CF1', { token: t })).status).toBe(404);
     const bad = await api(s, 'POST', '/v1/apac/onboarding/products/unsecured/applications', { token: t, body: { product: { productCode: 'NOPE' } } });
     expect(bad).toMatchObject({ status: 400, body: { code: 'invalidRequest' } });
   });

@@ -27,7 +27,7 @@ describe('withLock', () => {
     const dir = await tempConfigHome();
     // A live process (this one) holding a lock written long ago: not stale.
     await fs.writeFile(path.join(dir, 'x.lock'), `${process.pid} ${Date.now() - 5 * 60_000}`);
-    await expect(withLock(dir, 'x', async () => 'in', 300)).rejects.toThrow(/Timed out waiting for the lock/);
+    await expect(withLock(dir, 'x', async () => 'in', { timeoutMs: 300 })).rejects.toThrow(/Timed out waiting for the lock/);
   });
 
   it('takes over the lock of a process that is gone', async () => {
@@ -36,7 +36,7 @@ describe('withLock', () => {
     const pid = child.pid!;
     await new Promise((r) => child.on('exit', r));
     await fs.writeFile(path.join(dir, 'x.lock'), `${pid} ${Date.now()}`);
-    expect(await withLock(dir, 'x', async () => 'in', 2000)).toBe('in');
+    expect(await withLock(dir, 'x', async () => 'in', { timeoutMs: 2000 })).toBe('in');
     await expect(fs.readdir(dir)).resolves.toEqual([]);
   });
 });
