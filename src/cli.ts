@@ -37,6 +37,7 @@ Environment:
   CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
   CITI_STORE (keychain|file|memory), CITI_OTP, CITI_P12_PASSPHRASE, CITI_NO_PROMPT,
   CITI_TIMEOUT_MS, CITI_KEYCHAIN_TIMEOUT_MS, NODE_EXTRA_CA_CERTS, NO_COLOR
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower case): e.g. HTTPS_PROXY=http://user:pass@proxy:3128
 
 Start here: citi demo    (the whole journey against an embedded emulator)`;
 

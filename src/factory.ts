@@ -136,8 +136,14 @@ export class Factory {
     const trace = this.trace();
     const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
     const tls = profile.tls ? () => this.tlsMaterial(profile, opts.p12Passphrase) : undefined;
-    const onRetry = (reason: string, attempt: number, limit: number) => this.progress().retry(reason, attempt, limit);
-    return new HttpClient({ baseUrl: profile.baseUrl, clientId: profile.clientId, onRetry, ...(trace ? { trace } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(tls ? { tls } : {}) });
+    return new HttpClient({
+      baseUrl: profile.baseUrl,
+      clientId: profile.clientId,
+      notice: (line) => this.info(line),
+      ...(trace ? { trace } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(tls ? { tls } : {}),
+    });
   }
 
   private async tlsMaterial(profile: ResolvedProfile, given: string | undefined): Promise<TlsClientOptions> {
@@ -197,7 +203,7 @@ export class Factory {
     };
   }
 
-  /** Spinners and retry lines on a terminal; nothing otherwise. */
+  /** Spinners on a terminal; nothing otherwise. */
   progress(): Progress {
     this.progressUI ??= progress(this.io);
     return this.progressUI;

@@ -1,15 +1,18 @@
 /**
  * The loopback server that receives the browser's redirect after sign-in and consent.
  * It listens on 127.0.0.1 before the browser opens, accepts exactly one good callback (right path,
- * right state, compared in constant time), answers anything else with 400/404 without ending the
- * wait, times out, and is closed in every case.
+ * right state, compared in constant time), answers anything else with 400/404 (421 for another
+ * Host: DNS rebinding) without ending the wait, times out, and is closed in every case.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AuthError, UsageError, type CliError } from '../errors.js';
 import { constantTimeEqual } from '../util/constant-time.js';
-import { formatDuration } from '../util/duration.js';
+import { waitText } from '../util/duration.js';
 import { escapeHtml } from '../util/html.js';
+
+// It used to live here; importers of this module keep finding it.
+export { waitText };
 
 export const DEFAULT_CALLBACK_PATH = '/callback';
 
@@ -108,6 +111,8 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
     else settle.resolve(outcome);
   };
 
+  // Filled in once the port is known: the Host values a browser sends for this server.
+  const hosts = new Set<string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (status: number, title: string, message: string) => {
@@ -120,6 +125,12 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
       });
       res.end(page(title, message, status === 200));
     };
+    // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+    if (!hosts.has((req.headers.host ?? '').toLowerCase())) {
+      reply(421, 'Misdirected request', 'This server only answers requests for its own loopback address.');
+      opts.onIgnored?.(`Ignored a request for another host (${printable(req.headers.host ?? 'none')})`);
+      return;
+    }
     if (req.method !== 'GET') {
       reply(405, 'Not allowed', 'The callback only takes GET.');
       opts.onIgnored?.(`Ignored a ${req.method} request to the callback server`);
@@ -157,7 +168,12 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
     server.listen(port, listenHost, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const redirectUri = wanted ? wanted.toString() : `http://127.0.0.1:${actualPort}${DEFAULT_CALLBACK_PATH}`;
+  // Sent exactly as the user gave it: a strict server compares redirect URIs character for character.
+  const redirectUri = opts.redirectUri ?? `http://127.0.0.1:${actualPort}${DEFAULT_CALLBACK_PATH}`;
+  for (const name of new Set([listenHost === '::1' ? '[::1]' : listenHost, wanted?.hostname ?? listenHost])) {
+    hosts.add(`${name}:${actualPort}`.toLowerCase());
+    if (actualPort === 80) hosts.add(name.toLowerCase());
+  }
 
   const timer = setTimeout(() => {
     finish(
@@ -207,9 +223,4 @@ function page(title: string, message: string, ok: boolean): string {
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{color:${colour};font-size:1.4em}</style>
 </head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>
 `;
-}
-
-/** A wait as people say it; formatDuration rounds below a second to 0s. */
-export function waitText(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : formatDuration(ms);
 }

@@ -5,12 +5,12 @@
  */
 import { CONTROL_FLOW_TTL_MS, isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { isCitiErrorBody } from '../citi/errors.js';
-import { basicAuthorization, type TokenResponse } from '../citi/oauth.js';
+import { basicAuthorization } from '../citi/oauth.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, revocationForm, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, revocationForm, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 /** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
 export const DEFAULT_CARD_SCOPE = 'epp_booking';
@@ -79,7 +79,7 @@ export function cardTokenForm(controlFlowId: string, otp: string, scope: string)
 }
 
 /** The token answer (with its cardId), or the news that the OTP was wrong. */
-export function validateCardTokenResponse(res: HttpResponse): { token: TokenResponse } | { wrongOtp: string } {
+export function validateCardTokenResponse(res: HttpResponse): { token: ValidTokenResponse } | { wrongOtp: string } {
   const body = res.body;
   if (res.status === 400 && isCitiErrorBody(body)) {
     if (body.code === 'invalidOtp') return { wrongOtp: body.details };

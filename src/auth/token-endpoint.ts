@@ -30,8 +30,14 @@ export function buildTokenRequest(
   };
 }
 
-/** A 200 with a usable bearer token, or a clear error. */
-export function validateTokenResponse(res: HttpResponse, what: string): TokenResponse {
+/** A token answer that passed validation: expires_in is always set. */
+export type ValidTokenResponse = TokenResponse & { expires_in: number };
+
+/** How long a token whose answer gave no expires_in is taken to live, in seconds. */
+export const DEFAULT_EXPIRES_IN_S = 300;
+
+/** A 200 with a usable bearer token, or a clear error; expires_in is always set in what it returns. */
+export function validateTokenResponse(res: HttpResponse, what: string): ValidTokenResponse {
   if (res.status !== 200) throw oauthFailure(res, what);
   const body = res.body as Partial<TokenResponse> | undefined;
   if (!body || typeof body !== 'object') throw new ApiError(`${what}: the server answered ${res.status} without a JSON body`);
@@ -39,9 +45,12 @@ export function validateTokenResponse(res: HttpResponse, what: string): TokenRes
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
     throw new ApiError(`${what}: unexpected token_type "${String(body.token_type)}" (expected Bearer)`);
   }
+  // expires_in is only RECOMMENDED (RFC 6749 §5.1): without it the token is kept for a short
+  // default, and a 401 before then gets a new one (see `citi call`).
+  if (body.expires_in === undefined || body.expires_in === null) return { ...body, expires_in: DEFAULT_EXPIRES_IN_S } as ValidTokenResponse;
   const expiresIn = Number(body.expires_in);
   if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new ApiError(`${what}: the answer has no valid expires_in`);
-  return { ...body, expires_in: expiresIn } as TokenResponse;
+  return { ...body, expires_in: expiresIn } as ValidTokenResponse;
 }
 
 /** Maps an OAuth error answer to the error class (and exit code) it deserves. */
@@ -80,13 +89,13 @@ export async function requestToken(
   endpoint: EndpointName,
   form: Record<string, string>,
   what: string,
-): Promise<TokenResponse> {
+): Promise<ValidTokenResponse> {
   const secret = await ctx.clientSecret();
   const res = await ctx.http.request(buildTokenRequest(ctx, endpoint, secret, form));
   return validateTokenResponse(res, what);
 }
 
-export function toRecord(kind: TokenKind, res: TokenResponse, now: number, fallbackScope: string): TokenRecord {
+export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, fallbackScope: string): TokenRecord {
   return {
     kind,
     accessToken: res.access_token,

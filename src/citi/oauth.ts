@@ -19,7 +19,8 @@ export interface OAuthErrorBody {
 export interface TokenResponse {
   token_type: string;
   access_token: string;
-  expires_in: number;
+  /** RECOMMENDED, not required (RFC 6749 §5.1): a strict server may leave it out. */
+  expires_in?: number;
   consented_on?: number;
   scope?: string;
   refresh_token?: string;
@@ -29,19 +30,32 @@ export interface TokenResponse {
 
 export const TWO_LEGGED_SCOPE = '/api';
 
-/** Basic client authentication as Citi's OAuth endpoints take it. */
+/**
+ * Basic client authentication (RFC 6749 §2.3.1): the client ID and secret are each
+ * form-urlencoded (Appendix B) before they are joined with ":" and base64-encoded, so a `:`, `+`,
+ * `%`, a space or a non-ASCII letter in either survives the trip.
+ */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
-  return 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+  return 'Basic ' + Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`, 'utf8').toString('base64');
 }
 
-/** Reads a Basic Authorization header; null when absent or malformed. */
+/** Reads a Basic Authorization header as RFC 6749 §2.3.1 writes it; null when absent or malformed. */
 export function parseBasicAuthorization(header: string | undefined): { clientId: string; clientSecret: string } | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) return null;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+  return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+}
+
+/** application/x-www-form-urlencoded, as URLSearchParams writes a value: space as `+`, UTF-8 percent-encoded. */
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+function formDecode(value: string): string {
+  return new URLSearchParams(`v=${value}`).get('v') ?? '';
 }
 
 export function isOAuthErrorBody(body: unknown): body is OAuthErrorBody {

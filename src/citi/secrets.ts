@@ -8,7 +8,6 @@ export const SECRET_FIELDS = new Set([
   'access_token',
   'refresh_token',
   'token',
-  'code',
   'code_verifier',
   'linkageconfirmationcode',
   // Not a credential, but personal: a card holder's phone number never appears in a trace.
@@ -17,9 +16,16 @@ export const SECRET_FIELDS = new Set([
   'password',
   'passphrase',
   'authorization',
+  'proxy-authorization',
   'cookie',
   'set-cookie',
 ]);
+
+/**
+ * Secret only as a query or form parameter: `code` there is an authorization code, while in a JSON
+ * body it is Citi's error code (`{"code":"invalidRequest"}`), which a trace must keep.
+ */
+const SECRET_PARAMS = new Set(['code']);
 
 export const REDACTED = '[REDACTED]';
 
@@ -33,7 +39,7 @@ export function redactQuery(query: string): string {
   const params = new URLSearchParams(query);
   let changed = false;
   for (const key of new Set(params.keys())) {
-    if (isSecretField(key)) {
+    if (isSecretField(key) || SECRET_PARAMS.has(key.toLowerCase())) {
       params.set(key, REDACTED);
       changed = true;
     }

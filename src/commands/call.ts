@@ -100,6 +100,11 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
     f.trace()?.('* 401: getting a new token and trying once more');
     res = await send(true);
   }
+  const ok = res.status >= 200 && res.status < 300;
+  if (ok && opts.json && res.text && !isJsonText(res.text)) {
+    const type = res.headers['content-type'];
+    throw new ApiError(`The answer (HTTP ${res.status}${type ? `, ${String(type)}` : ''}) is not JSON, so --json cannot print it`, 'See it as sent with --raw.');
+  }
   await printResponse(f, res, opts);
   if (res.status < 200 || res.status >= 300) {
     const what = describeError(res);
@@ -178,6 +183,15 @@ async function printResponse(f: Factory, res: HttpResponse, opts: CallOptions): 
   }
   if (opts.json || !out.isTTY || !f.io.color) writeLine(out, JSON.stringify(res.body, null, 2));
   else await printJson(f.io, res.body);
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function describeError(res: HttpResponse): string {

@@ -19,7 +19,7 @@ import {
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
-import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
+import { loadClientTls, PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
 import { canPrompt, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
@@ -182,6 +182,10 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     ...(tls ? { tls } : {}),
   };
 
+  // The certificate, key and CA files are checked (readable, parseable, key matching certificate)
+  // before anything is saved, with --no-verify too.
+  if (tls) await loadClientTls(tls, async () => p12Passphrase ?? '');
+
   // Verify before saving anything, so a wrong secret never replaces a good one.
   let verified = false;
   let token: ReturnType<typeof toRecord> | undefined;
@@ -267,7 +271,8 @@ export function validateRedirectUri(value: string): string {
     throw new UsageError('--redirect-uri must be an http://127.0.0.1 (or localhost) address: the callback server listens on this machine');
   }
   if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, e.g. http://127.0.0.1:8765/callback');
-  return url.toString();
+  // Kept as given: the server compares it character for character with the registered one.
+  return value;
 }
 
 export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {

@@ -1,12 +1,19 @@
 /**
- * The one HTTP client: base URL, Citi's headers, timeouts, retries of idempotent calls,
- * TLS settings, and --verbose traces with secrets redacted. got is imported on first use.
+ * The one HTTP client: base URL, Citi's headers, a time limit per call (retries included), retries
+ * of idempotent calls, proxies, TLS settings, and --verbose traces with secrets redacted. got is
+ * imported on first use.
  */
 import { randomUUID } from 'node:crypto';
+import type { Agent as HttpsAgent } from 'node:https';
 import { ApiError, AuthError, type CliError } from '../errors.js';
+import { waitText } from '../util/duration.js';
 import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
-import { redactBody, redactHeaders, redactUrl } from './redact.js';
+import { Proxies, type ProxyRoute } from './proxy.js';
+import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
 import { userAgent } from '../util/version.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const RETRY_LIMIT = 2;
 
 export interface TlsClientOptions {
   cert?: string | Buffer;
@@ -21,9 +28,10 @@ export interface HttpClientOptions {
   clientId: string;
   /** Trace lines go here when set (stderr under --verbose). */
   trace?: (line: string) => void;
+  /** Notes for people (a retry), shown whatever --verbose says: stderr. */
+  notice?: (line: string) => void;
+  /** How long one call may take, its retries included (default 30 s). */
   timeoutMs?: number;
-  /** Told of each retry as it happens ("503", attempt 1 of 2): progress on a terminal. */
-  onRetry?: (reason: string, attempt: number, limit: number) => void;
   /** TLS material, or a loader called on the first request (files read, passphrase asked, only when needed). */
   tls?: TlsClientOptions | (() => Promise<TlsClientOptions>);
 }
@@ -57,12 +65,10 @@ export interface HttpResponse {
 
 type Got = typeof import('got').default;
 
-/** Retries of idempotent calls on 502/503/504 and dropped connections. */
-const RETRY_LIMIT = 2;
-
 export class HttpClient {
   private got?: Promise<Got>;
   private tls?: Promise<TlsClientOptions | undefined>;
+  private readonly proxies = new Proxies();
 
   constructor(readonly options: HttpClientOptions) {}
 
@@ -91,28 +97,38 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
     const method = req.method.toUpperCase();
-    const { trace, onRetry } = this.options;
+    const trace = this.options.trace;
     const tlsOption = this.options.tls;
     this.tls ??= Promise.resolve(typeof tlsOption === 'function' ? tlsOption() : tlsOption);
     const tls = await this.tls.catch((err: unknown) => {
       this.tls = undefined; // a failed load (say, a wrong passphrase) may be retried
       throw err;
     });
+    const route = await this.proxies.route(url);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // got's timeouts are per attempt; this bounds the whole call, retries and their pauses included.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    let attempts = 1;
     const started = performance.now();
     try {
+      if (route) trace?.(`* through the proxy ${route.shown}`);
       const res = await got(url, {
         method: method as 'GET',
         headers,
         ...(body !== undefined ? { body } : {}),
         throwHttpErrors: false,
         followRedirect: false,
-        timeout: { request: this.options.timeoutMs ?? 30_000 },
+        // The deadline alone limits time: a per-attempt timeout as long would only add a retry
+        // that the deadline cuts short.
+        signal: deadline.signal,
         retry: {
           limit: RETRY_LIMIT,
           methods: ['GET', 'HEAD', 'OPTIONS'],
           statusCodes: [502, 503, 504],
           errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN'],
         },
+        ...(route ? { agent: url.protocol === 'https:' ? { https: route.agent as HttpsAgent } : { http: route.agent } } : {}),
         https: {
           minVersion: 'TLSv1.2',
           ...(tls?.cert ? { certificate: tls.cert } : {}),
@@ -122,29 +138,36 @@ export class HttpClient {
           ...(tls?.ca ? { certificateAuthority: tls.ca } : {}),
         },
         hooks: {
-          beforeRetry: onRetry ? [(error, count) => onRetry(String(error.response?.statusCode ?? error.code), count, RETRY_LIMIT)] : [],
+          beforeRetry: [
+            (error, retryCount) => {
+              attempts = retryCount + 1;
+              const why = error.response?.statusCode ?? error.code;
+              this.options.notice?.(`${why} from ${url.origin}; retrying ${retryCount}/${RETRY_LIMIT}…`);
+            },
+          ],
           ...(trace
-          ? {
-              beforeRequest: [
-                (o) => {
-                  trace(`> ${o.method} ${redactUrl(String(o.url))}`);
-                  for (const [k, v] of Object.entries(redactHeaders(o.headers))) trace(`> ${k}: ${v}`);
-                  if (body) trace(`> ${redactBody(body, headers['content-type'])}`);
-                },
-              ],
-              afterResponse: [
-                (r) => {
-                  trace(`< ${r.statusCode} ${r.statusMessage ?? ''} (${(performance.now() - started).toFixed(0)} ms)`);
-                  for (const [k, v] of Object.entries(redactHeaders(r.headers))) trace(`< ${k}: ${v}`);
-                  const text = typeof r.body === 'string' ? r.body : Buffer.isBuffer(r.body) ? r.body.toString('utf8') : '';
-                  if (text) trace(`< ${redactBody(text, r.headers['content-type'])}`);
-                  return r;
-                },
-              ],
-            }
-          : {}),
+            ? {
+                beforeRequest: [
+                  (o) => {
+                    trace(`> ${o.method} ${redactUrl(String(o.url))}`);
+                    for (const [k, v] of Object.entries(redactHeaders(o.headers))) trace(`> ${k}: ${v}`);
+                    if (body) trace(`> ${redactBody(body, headers['content-type'])}`);
+                  },
+                ],
+                afterResponse: [
+                  (r) => {
+                    trace(`< ${r.statusCode} ${r.statusMessage ?? ''} (${(performance.now() - started).toFixed(0)} ms)`);
+                    for (const [k, v] of Object.entries(redactHeaders(r.headers))) trace(`< ${k}: ${v}`);
+                    const text = typeof r.body === 'string' ? r.body : Buffer.isBuffer(r.body) ? r.body.toString('utf8') : '';
+                    if (text) trace(`< ${redactBody(text, r.headers['content-type'])}`);
+                    return r;
+                  },
+                ],
+              }
+            : {}),
         },
       });
+      if (route && res.statusCode === 407) throw proxyAuthError(route);
       const text = res.body;
       const parsed = parseMaybeJson(text, res.headers['content-type']);
       // A refused client certificate is a transport problem whatever the call: say so once, here.
@@ -159,9 +182,35 @@ export class HttpClient {
         durationMs: performance.now() - started,
       };
     } catch (err) {
-      if (err instanceof AuthError) throw err;
-      throw transportError(err, url);
+      if (err instanceof AuthError || err instanceof ApiError) throw err;
+      if (deadline.signal.aborted) {
+        const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
+        throw new ApiError(
+          `No answer from ${url.origin} within ${waitText(timeoutMs)}${tries}`,
+          'The server may be down or slow; try again, or allow more time with CITI_TIMEOUT_MS (milliseconds, retries included).',
+        );
+      }
+      throw transportError(err, url, { mtls: Boolean(tls?.cert || tls?.pfx), ...(route ? { proxy: route } : {}) });
+    } finally {
+      clearTimeout(timer);
     }
+  }
+}
+
+function proxyAuthError(route: ProxyRoute): ApiError {
+  return new ApiError(
+    `The proxy ${route.shown} refused the request: it needs credentials (HTTP 407 Proxy Authentication Required)`,
+    route.url.username
+      ? 'Check the user name and password in the proxy URL (percent-encode characters such as @ : / in them).'
+      : 'Put them in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@host:port (percent-encode characters such as @ : / in them).',
+  );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
@@ -184,23 +233,35 @@ function parseMaybeJson(text: string, contentType: string | undefined): unknown 
 }
 
 /** Turns a network or TLS failure into one clear line that names the fix. */
-export function transportError(err: unknown, url: URL): CliError {
+export function transportError(err: unknown, url: URL, via: { mtls?: boolean; proxy?: ProxyRoute } = {}): CliError {
   const e = err as { code?: string; message?: string; cause?: { code?: string } };
   const code = e.code === 'ERR_GOT_REQUEST_ERROR' || !e.code ? (e.cause?.code ?? e.code) : e.code;
   const where = url.origin;
   const certProblem = code?.startsWith('ERR_SSL_') ? clientCertProblem(code) : undefined;
   if (certProblem) return clientCertError(certProblem, where, code);
+  const proxy = via.proxy;
+  const proxyHint = 'Check HTTPS_PROXY / HTTP_PROXY, or name the host in NO_PROXY to go around the proxy.';
   switch (code) {
     case 'ECONNREFUSED':
+      // Through a proxy, the only connection this process makes is to the proxy.
+      if (proxy) return new ApiError(`Cannot connect to the proxy ${proxy.shown}: connection refused`, proxyHint);
       return new ApiError(`Cannot connect to ${where}: connection refused`, 'Is the server running? For the local emulator run `citi sandbox start`, or check --base-url.');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
+      if (proxy) return new ApiError(`Cannot resolve the proxy ${proxy.shown}`, proxyHint);
       return new ApiError(`Cannot resolve ${url.hostname}`, 'Check the base URL and your network or DNS.');
     case 'ETIMEDOUT':
       return new ApiError(`No answer from ${where} in time`, 'The server may be down or slow; try again.');
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ApiError(`The connection to ${where} was reset`, 'If the server requires a client certificate, configure one (--cert/--key or --p12).');
+      return new ApiError(
+        `The connection to ${where} was reset${proxy ? ` (through the proxy ${proxy.shown})` : ''}`,
+        via.mtls
+          ? 'The server may have refused the client certificate: check the profile\'s --cert/--key (or --p12) and that the server trusts its CA.'
+          : proxy
+            ? `The server or the proxy closed it; try again. ${proxyHint}`
+            : 'The server closed it; try again, and check that the base URL\'s scheme (http or https) and port are right.',
+      );
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
@@ -213,7 +274,11 @@ export function transportError(err: unknown, url: URL): CliError {
       return new ApiError(`The server certificate of ${where} has expired`);
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return new ApiError(`The server certificate does not match ${url.hostname}`);
-    default:
-      return new ApiError(`Request to ${where} failed: ${code ?? e.message ?? String(err)}`);
+    default: {
+      // An agent's message may quote the proxy URL: never with its password.
+      const password = proxy?.url.password;
+      const detail = scrub(code ?? e.message ?? String(err), password ? [password, safeDecode(password)] : []);
+      return new ApiError(`Request to ${where} failed${proxy ? ` (through the proxy ${proxy.shown})` : ''}: ${detail}`);
+    }
   }
 }

@@ -1,9 +1,11 @@
 /** Redaction for --verbose traces: the only place request and response text is made safe to show. */
 import { REDACTED, isSecretField, redactJson, redactQuery } from '../citi/secrets.js';
 
+/** A URL with its password (a proxy's `user:password@`) and secret query parameters redacted. */
 export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q + 1) + redactQuery(url.slice(q + 1));
+  const safe = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)[^/?#]*@/i, `$1${REDACTED}@`);
+  const q = safe.indexOf('?');
+  return q < 0 ? safe : safe.slice(0, q + 1) + redactQuery(safe.slice(q + 1));
 }
 
 export function redactHeaders(headers: Record<string, unknown>): Record<string, string> {

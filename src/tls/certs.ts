@@ -53,10 +53,14 @@ async function newRsaKey(): Promise<string> {
   return privateKey;
 }
 
-/** A positive serial number of 16 random bytes (the top bit cleared keeps it positive in DER). */
+/**
+ * A positive serial number of 16 random bytes: the top bit cleared keeps it positive in DER, and a
+ * non-zero first byte keeps it minimal (a leading 0x00 before a byte below 0x80 is illegal padding,
+ * which OpenSSL refuses to parse: one certificate in 256).
+ */
 function serialNumber(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] as number) & 0x7f;
+  bytes[0] = ((bytes[0] as number) & 0x7f) | 0x40;
   return bytes.toString('hex');
 }
 

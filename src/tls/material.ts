@@ -3,6 +3,7 @@
  * options when a request needs them. Files are checked with Node's own TLS layer, so a wrong
  * passphrase or a key that belongs to another certificate is reported before anything is sent.
  */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -37,7 +38,10 @@ export function tlsSettingsFrom(flags: TlsFlags, existing?: TlsSettings, cwd = p
 /** Reads the files of a profile's settings into TLS options; the passphrase is asked for only when a PKCS#12 file needs it. */
 export async function loadClientTls(settings: TlsSettings, passphrase: (file: string) => Promise<string>): Promise<TlsClientOptions> {
   const out: TlsClientOptions = {};
-  if (settings.ca) out.ca = await readTlsFile(settings.ca, 'CA certificate', '`citi login --ca FILE`');
+  if (settings.ca) {
+    out.ca = await readTlsFile(settings.ca, 'CA certificate', '`citi login --ca FILE`');
+    checkCertificates(out.ca, settings.ca, 'CA certificate', '`citi login --ca FILE`');
+  }
   if (settings.p12) {
     const pfx = await readTlsFile(settings.p12, 'PKCS#12 file', '`citi login --p12 FILE`');
     const pass = await passphrase(settings.p12);
@@ -70,6 +74,17 @@ export async function loadClientTls(settings: TlsSettings, passphrase: (file: st
     return { ...out, cert, key };
   }
   return out;
+}
+
+/** Node's TLS layer skips what it cannot parse in a CA list; a file of no certificate is a mistake to report. */
+function checkCertificates(pem: Buffer, file: string, what: string, fix: string): void {
+  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  try {
+    if (!blocks.length) throw new Error('no PEM certificate in it');
+    for (const block of blocks) new X509Certificate(block);
+  } catch (err) {
+    throw new UsageError(`The ${what} ${file} is not a PEM certificate (${(err as Error).message})`, `Give a PEM file (-----BEGIN CERTIFICATE-----) with ${fix}.`);
+  }
 }
 
 async function readTlsFile(file: string, what: string, fix: string): Promise<Buffer> {

@@ -1,18 +1,17 @@
 /**
- * Progress for waits, on a terminal only: a spinner whose text is refreshed (e.g. the time left),
- * and a line per retry. When stderr is not a terminal (a pipe, a log file, CI) nothing is drawn:
- * the stream stays what the waiting code itself writes. yocto-spinner is loaded on demand.
+ * Progress for waits, on a terminal only: a spinner whose text is refreshed (e.g. the time left).
+ * When stderr is not a terminal (a pipe, a log file, CI) nothing is drawn: the stream stays what
+ * the waiting code itself writes (such as the HTTP client's line per retry, which the spinner
+ * keeps clear of). yocto-spinner is loaded on demand.
  */
 import { isCI, type IO } from './io.js';
 
 export interface Progress {
   /** Shows `text()` beside a spinner, refreshed every second, until the returned function is called. */
   wait(text: () => string): () => void;
-  /** "503, retrying 1/2…": a retry of an HTTP request, as it happens. */
-  retry(reason: string, attempt: number, limit: number): void;
 }
 
-const silent: Progress = { wait: () => () => undefined, retry: () => undefined };
+const silent: Progress = { wait: () => () => undefined };
 
 /** A terminal, not just something that claims isTTY: the spinner moves the cursor. */
 function drawsOn(io: IO): boolean {
@@ -40,9 +39,6 @@ export function progress(io: IO): Progress {
         };
       }, () => undefined); // no spinner is no reason to fail the wait
       return () => stop();
-    },
-    retry(reason, attempt, limit) {
-      io.stderr.write(`${reason}, retrying ${attempt}/${limit}…\n`);
     },
   };
 }

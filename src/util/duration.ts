@@ -19,3 +19,8 @@ export function formatDuration(ms: number): string {
   if (h < 48) return `${h}h ${m % 60}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
+
+/** A wait as people say it; formatDuration rounds below a second to 0s. */
+export function waitText(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : formatDuration(ms);
+}

@@ -1,8 +1,9 @@
+import http from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startCallbackServer, type CallbackServer } from '../../src/auth/callback-server.js';
 import { AuthError, EXIT, UsageError } from '../../src/errors.js';
-import { onCleanup } from '../helpers/cli.js';
+import { freePort, onCleanup } from '../helpers/cli.js';
 
 const STATE = 'state-0123456789abcdefghijklmnop';
 
@@ -18,6 +19,18 @@ async function get(url: string): Promise<{ status: number; text: string; headers
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
+/** A GET with the Host header a browser would send for `host` (a rebound DNS name, say). */
+function getWithHost(url: string, host: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { host } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += String(c)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+  });
+}
+
 /** True when nothing listens on the port any more: proved by listening on it. */
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -27,14 +40,6 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('callback server', () => {
   it('accepts a good callback, shows a success page, and frees the port once closed', async () => {
@@ -175,5 +180,28 @@ describe('callback server', () => {
     expect(err.hint).toContain('--timeout');
     await s.close();
     expect(await portIsFree(s.port)).toBe(true);
+  });
+
+  it('answers only requests for its own address and port: another Host (DNS rebinding) gets 421 and the wait goes on', async () => {
+    const { s, ignored } = await server();
+    const callback = `${s.redirectUri}?code=forged&state=${STATE}`;
+    for (const host of [`rebind.example:${s.port}`, `127.0.0.1:${s.port + 1}`, 'rebind.example']) {
+      const page = await getWithHost(callback, host);
+      expect(page.status).toBe(421);
+      expect(page.text).toContain('only answers requests for its own loopback address');
+    }
+    expect(ignored).toContain(`Ignored a request for another host (rebind.example:${s.port})`);
+    const good = await getWithHost(`${s.redirectUri}?code=the-code&state=${STATE}`, `127.0.0.1:${s.port}`);
+    expect(good.status).toBe(200);
+    await expect(s.result).resolves.toEqual({ code: 'the-code' });
+  });
+
+  it('takes the Host of a localhost redirect URI, and keeps that URI exactly as given', async () => {
+    const port = await freePort();
+    const { s } = await server({ redirectUri: `http://localhost:${port}` });
+    expect(s.redirectUri).toBe(`http://localhost:${port}`);
+    const page = await getWithHost(`http://127.0.0.1:${port}/?code=c&state=${STATE}`, `localhost:${port}`);
+    expect(page.status).toBe(200);
+    await expect(s.result).resolves.toEqual({ code: 'c' });
   });
 });

@@ -3,7 +3,7 @@ import { fillPath, DEFAULT_PATHS } from '../../src/citi/endpoints.js';
 import { basicAuthorization, parseBasicAuthorization } from '../../src/citi/oauth.js';
 import { findApi, matchEndpoint, normaliseScopes } from '../../src/citi/catalogue.js';
 import { redactJson, redactQuery } from '../../src/citi/secrets.js';
-import { redactBody, redactHeaders, scrub } from '../../src/http/redact.js';
+import { redactBody, redactHeaders, redactUrl, scrub } from '../../src/http/redact.js';
 import { formatDuration, parseDuration } from '../../src/util/duration.js';
 import { isFresh, tokenKey } from '../../src/store/tokens.js';
 import { validateBaseUrl } from '../../src/config/profiles.js';
@@ -17,10 +17,12 @@ describe('endpoint paths', () => {
 });
 
 describe('HTTP Basic client authentication', () => {
-  it('round-trips ids and secrets, including colons in the secret', () => {
-    const header = basicAuthorization('my-id', 'se:cr:et');
-    expect(header).toBe('Basic ' + Buffer.from('my-id:se:cr:et').toString('base64'));
-    expect(parseBasicAuthorization(header)).toEqual({ clientId: 'my-id', clientSecret: 'se:cr:et' });
+  it('form-urlencodes the id and secret before base64 (RFC 6749 §2.3.1), and reads them back', () => {
+    const header = basicAuthorization('my id:é', 'se:cr+et% ü');
+    expect(Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8')).toBe('my+id%3A%C3%A9:se%3Acr%2Bet%25+%C3%BC');
+    expect(parseBasicAuthorization(header)).toEqual({ clientId: 'my id:é', clientSecret: 'se:cr+et% ü' });
+    // Letters and digits, as Citi issues them, come out as plain base64(id:secret).
+    expect(basicAuthorization('my-id', 'Secret123')).toBe('Basic ' + Buffer.from('my-id:Secret123').toString('base64'));
   });
   it('rejects other schemes and malformed values', () => {
     expect(parseBasicAuthorization('Bearer abc')).toBeNull();
@@ -53,6 +55,11 @@ describe('API catalogue', () => {
 describe('redaction', () => {
   it('hides secret query parameters, JSON fields, form fields and headers', () => {
     expect(redactQuery('a=1&code=xyz&state=s')).toBe('a=1&code=[REDACTED]&state=s');
+    // In JSON, `code` is Citi's error code, not an authorization code: it stays.
+    expect(redactBody('{"type":"invalid","code":"invalidRequest","details":"x"}', 'application/json')).toBe('{"type":"invalid","code":"invalidRequest","details":"x"}');
+    expect(redactBody('grant_type=authorization_code&code=abc', 'application/x-www-form-urlencoded')).toBe('grant_type=authorization_code&code=[REDACTED]');
+    expect(redactUrl('http://me:p%40ss@proxy.test:3128/')).toBe('http://me:[REDACTED]@proxy.test:3128/');
+    expect(redactHeaders({ 'Proxy-Authorization': 'Basic abc' })).toEqual({ 'Proxy-Authorization': '[REDACTED]' });
     expect(redactJson({ access_token: 't', nested: [{ refresh_token: 'r', keep: 1 }] })).toEqual({
       access_token: '[REDACTED]',
       nested: [{ refresh_token: '[REDACTED]', keep: 1 }],

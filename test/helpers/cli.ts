@@ -1,5 +1,6 @@
 /** Running the CLI in tests: in-process with captured streams, or as a real child process. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,28 @@ afterEach(async () => {
   }
   if (failures.length) throw failures[0];
 });
+
+/** Stops a child process (SIGTERM) after the current test, waiting for it to exit. */
+export function stopAfterTest(child: ChildProcess): void {
+  onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  );
+}
+
+/** A loopback port nothing listens on just now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /** A private config folder for one test. */
 export async function tempConfigHome(): Promise<string> {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import { BIN, onCleanup } from './cli.js';
+import { BIN, onCleanup, stopAfterTest } from './cli.js';
 
 /** An emulator in this process, closed after the test. */
 export async function sandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -28,14 +28,7 @@ export async function sandboxProcess(args: string[] = [], env: NodeJS.ProcessEnv
   const child = spawn(process.execPath, [BIN, 'sandbox', 'start', '--json', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (c) => (log += String(c)));
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  );
+  stopAfterTest(child);
   const first = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
