@@ -1,10 +1,9 @@
 /** Help on subcommands, and who citi says it is on the wire, through the built binary. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { onCleanup, ROOT, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { strictServer } from '../helpers/strict-server.js';
 
 describe('citi help', () => {
   it('`citi help card enroll` is enroll’s help, not card’s; the top-level help has examples', async () => {
@@ -25,20 +24,15 @@ describe('citi help', () => {
 });
 
 describe('User-Agent', () => {
-  it('every request says citi-sandbox/<version> node/<version>', async () => {
-    const agents: string[] = [];
-    const server = http.createServer((req, res) => {
-      agents.push(String(req.headers['user-agent']));
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ token_type: 'Bearer', access_token: 'AAIkUserAgentTest', expires_in: 1800, consented_on: 1, scope: '/api' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/gcb/api`;
-    const env = testEnv(await tempConfigHome(), { CITI_BASE_URL: url, CITI_CLIENT_ID: 'ua-app', CITI_CLIENT_SECRET: 'ua-secret', CITI_STORE: 'memory' });
-    const res = await spawnCli(['token'], { env });
+  it('every request, token and API call alike, says citi-sandbox/<version> node/<version>', async () => {
+    const server = await strictServer((r) =>
+      r.path.startsWith('/clientCredentials/') ? { status: 200, json: { token_type: 'Bearer', access_token: 'AAIkUserAgentTest', expires_in: 1800, scope: '/api' } } : { status: 200, json: { products: [] } },
+    );
+    const env = testEnv(await tempConfigHome(), { CITI_BASE_URL: server.baseUrl, CITI_CLIENT_ID: 'ua-app', CITI_CLIENT_SECRET: 'ua-secret', CITI_STORE: 'memory' });
+    const res = await spawnCli(['call', '/v1/apac/onboarding/products', '--json'], { env });
     expect(res.code).toBe(0);
     const { version } = JSON.parse(await fs.readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(agents).toEqual([`citi-sandbox/${version} node/${process.versions.node}`]);
+    expect(server.seen.map((r) => `${r.method} ${r.path.split('/')[1]}`)).toEqual(['POST clientCredentials', 'GET v1']);
+    expect(server.seen.map((r) => r.headers['user-agent'])).toEqual([`citi-sandbox/${version} node/${process.versions.node}`, `citi-sandbox/${version} node/${process.versions.node}`]);
   });
 });
