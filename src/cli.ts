@@ -36,7 +36,7 @@ Exit codes:
 Environment:
   CITI_PROFILE, CITI_BASE_URL, CITI_COUNTRY, CITI_BUSINESS, CITI_CLIENT_ID, CITI_CLIENT_SECRET,
   CITI_STORE (keychain|file|memory), CITI_OTP, CITI_P12_PASSPHRASE, CITI_NO_PROMPT,
-  CITI_TIMEOUT_MS, CITI_KEYCHAIN_TIMEOUT_MS, NODE_EXTRA_CA_CERTS, NO_COLOR
+  CITI_TIMEOUT_MS, CITI_KEYCHAIN_TIMEOUT_MS, NODE_EXTRA_CA_CERTS, BROWSER, NO_COLOR, FORCE_COLOR
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower case): e.g. HTTPS_PROXY=http://user:pass@proxy:3128
 
 Start here: citi demo    (the whole journey against an embedded emulator)`;
@@ -48,7 +48,7 @@ export function buildProgram(env: CommandEnv): Command {
     .option('-p, --profile <name>', 'profile to use (default: CITI_PROFILE, else the default profile)')
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
-    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR=1 colours even off a terminal)')
     .helpCommand('help [command...]', 'show the help of a command, e.g. citi help card enroll')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)

@@ -13,7 +13,7 @@ import { FileStore } from './store/file-store.js';
 import { KeychainStore } from './store/keychain-store.js';
 import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { tokenOwner, TokenStore, type TokenOwner } from './store/tokens.js';
-import { canPrompt, isCI, type IO } from './ui/io.js';
+import { canPrompt, type IO } from './ui/io.js';
 import { progress, type Progress } from './ui/progress.js';
 import { inquirerPrompter, type Prompter } from './ui/prompt.js';
 
@@ -213,25 +213,10 @@ export class Factory {
     return this.overrides.prompter ?? inquirerPrompter(this.io);
   }
 
+  /** Opens a URL in the user's browser (src/ui/browser.ts); an opener that fails later is noted on stderr. */
   async openBrowser(url: string): Promise<void> {
     if (this.overrides.openBrowser) return this.overrides.openBrowser(url);
-    const why = noBrowserReason(this.io.env);
-    if (why) throw new Error(why);
-    const { default: open } = await import('open');
-    const child = await open(url, { wait: false });
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('spawn', () => resolve());
-    });
-    child.unref();
+    const { openBrowser } = await import('./ui/browser.js');
+    return openBrowser(url, this.io.env, (m) => this.info(`  note: ${m}`));
   }
-}
-
-/** Why no browser can be opened here (no display, CI), or undefined when one may be. */
-export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (isCI(env)) return 'running in CI';
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    return env.SSH_CONNECTION ? 'an SSH session without a display' : 'no graphical display (DISPLAY is not set)';
-  }
-  return undefined;
 }

@@ -186,12 +186,14 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
     const url = buildAuthorizeUrl(ctx, { scope, state, redirectUri: server.redirectUri, codeChallenge: pkce.challenge });
     ctx.info(`Sign in and consent in the browser (scopes: ${scope}). The URL:\n\n  ${url}\n`);
     if (opts.openBrowser) {
-      try {
-        await opts.openBrowser(url);
-        ctx.info('Opened the sign-in page.');
-      } catch (err) {
-        ctx.info(`Could not open a browser (${(err as Error).message}): open the URL above in one yourself.`);
-      }
+      // The opener runs beside the wait, never in front of it: one that hangs or fails cannot stall
+      // the sign-in, and --timeout (the server's timer, running since it started) bounds it all.
+      const opening = opts.openBrowser(url).then(
+        () => ctx.info('Opened the sign-in page.'),
+        (err: Error) => ctx.info(`Could not open a browser (${err.message}): open the URL above in one yourself.`),
+      );
+      // Its answer usually comes at once; it is printed before the wait when it does.
+      await firstOf([opening, server.result], OPENER_PATIENCE_MS);
     }
     ctx.info(`Waiting for the redirect to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to stop)…`);
     const until = Date.now() + timeoutMs;
@@ -228,6 +230,17 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** How long the sign-in waits for the browser opener's answer before it says it is waiting anyway. */
+const OPENER_PATIENCE_MS = 2000;
+
+/** Resolves when the first of `promises` settles (either way), or after `ms`. */
+function firstOf(promises: Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  const settled = promises.map((p) => p.then(() => undefined, () => undefined));
+  return Promise.race([elapsed, ...settled]).finally(() => clearTimeout(timer));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

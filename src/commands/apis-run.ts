@@ -4,7 +4,7 @@ import { loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.j
 import { sampleFromSchema } from '../citi/schema-sample.js';
 import { UsageError } from '../errors.js';
 import type { IO } from '../ui/io.js';
-import { printJson, renderTable, writeLine } from '../ui/output.js';
+import { printJson, printTable, writeLine } from '../ui/output.js';
 import type { ApisOptions } from './apis.js';
 
 const KINDS: TokenKind[] = ['two-legged', 'three-legged', 'card'];
@@ -28,10 +28,6 @@ export async function runApis(io: IO, text: string | undefined, opts: ApisOption
       (!opts.kind || e.kind === opts.kind) &&
       (!needle || [e.path, e.summary, e.product, e.scope].some((s) => s.toLowerCase().includes(needle))),
   );
-  // A reader that stops early (`citi apis | head`) is no error; anything else still is.
-  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') io.stderr.write(`error: ${err.message}\n`);
-  });
   if (opts.json) {
     writeLine(io.stdout, JSON.stringify(list.map(({ method, path, product, markets, kind, scope, summary }) => ({ method, path, product, markets, kind, scope, summary })), null, 2));
     return;
@@ -42,7 +38,7 @@ export async function runApis(io: IO, text: string | undefined, opts: ApisOption
   }
   if (io.stdout.isTTY) {
     const rows = list.map((e) => ({ method: e.method, path: e.path, kind: e.kind, scope: e.scope, product: e.product, markets: e.markets.join(' ') }));
-    writeLine(io.stdout, await renderTable(rows));
+    await printTable(io, rows);
   } else {
     // Piped: one endpoint a line, tab-separated, for grep and cut.
     for (const e of list) writeLine(io.stdout, [e.method, e.path, e.kind, e.scope, e.product, e.markets.join(','), e.summary].join('\t'));

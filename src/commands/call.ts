@@ -7,8 +7,8 @@ import { isCitiErrorBody } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { HttpResponse } from '../http/client.js';
-import { readAll } from '../ui/io.js';
-import { printJson, renderTable, tableRows, writeLine } from '../ui/output.js';
+import { colorOn, readAll } from '../ui/io.js';
+import { printJson, printTable, tableRows, writeLine } from '../ui/output.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
@@ -176,12 +176,12 @@ async function printResponse(f: Factory, res: HttpResponse, opts: CallOptions): 
   if (opts.table && ok) {
     const rows = tableRows(res.body);
     if (rows && rows.length) {
-      writeLine(out, await renderTable(rows));
+      await printTable(f.io, rows);
       return;
     }
     f.info('note: the answer has no list to show as a table; showing JSON');
   }
-  if (opts.json || !out.isTTY || !f.io.color) writeLine(out, JSON.stringify(res.body, null, 2));
+  if (opts.json || !colorOn(f.io, 'stdout')) writeLine(out, JSON.stringify(res.body, null, 2));
   else await printJson(f.io, res.body);
 }
 

@@ -8,8 +8,8 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { inStore } from '../store/secret-store.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt, readAll } from '../ui/io.js';
-import { printJson, renderTable, writeLine } from '../ui/output.js';
+import { canPrompt, colorOn, readAll } from '../ui/io.js';
+import { printJson, printTable, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { formatDuration } from '../util/duration.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
@@ -135,7 +135,7 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
     return;
   }
   writeLine(f.io.stdout, record.cardId);
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Card ${record.meta?.maskedNumber} enrolled as ${s.bold(record.cardId!)} (scope ${record.scope}); token kept ${inStore(ctx.tokens.secrets)}`);
   f.info(`  next: citi card activate --card ${record.cardId}`);
 }
@@ -156,7 +156,7 @@ export async function runCardActivate(f: Factory, opts: { card?: string; json?: 
     await printJson(f.io, { cardId: record.cardId, status: record.meta?.status });
     return;
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Card ${s.bold(record.cardId!)} ${record.meta?.maskedNumber ?? ''}: ${record.meta?.status}`);
 }
 
@@ -179,7 +179,7 @@ export async function runCardList(f: Factory, opts: { json?: boolean }): Promise
     scope: c.scope,
     'token expires': c.expiresAt ? expiry(Date.parse(c.expiresAt) - now, c.refreshExpiresAt ? Date.parse(c.refreshExpiresAt) - now : 0) : '',
   }));
-  writeLine(f.io.stdout, await renderTable(rows));
+  await printTable(f.io, rows);
 }
 
 function expiry(accessMs: number, refreshMs: number): string {

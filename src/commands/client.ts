@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
+import { colorOn } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { validateRedirectUri } from './login.js';
@@ -125,7 +126,7 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     return;
   }
   writeLine(f.io.stdout, client.clientId);
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Registered PSD2 client ${s.bold(clientName)} for ${client.organizationId} (roles ${client.roles.join(', ') || 'none'})`);
   f.info(`  profile ${s.bold(name)} saved with the certificate; secret kept ${inStore(secrets)}`);
   f.info(`  next: citi token --profile ${name}`);

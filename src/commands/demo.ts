@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Factory } from '../factory.js';
 import { MemoryStore } from '../store/secret-store.js';
+import { colorOn } from '../ui/io.js';
 import { style } from '../ui/style.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
@@ -22,7 +23,7 @@ export async function runDemo(outer: Factory): Promise<void> {
     import('../demo/legs.js'),
     import('../demo/runner.js'),
   ]);
-  const s = await style(outer.io.color);
+  const s = await style(colorOn(outer.io, 'stderr'));
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'citi-demo-'));
   const sandbox = await startSandbox({ autoConsent: true });
   const started = performance.now();

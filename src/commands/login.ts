@@ -21,7 +21,7 @@ import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { loadClientTls, PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
-import { canPrompt, readAll } from '../ui/io.js';
+import { canPrompt, colorOn, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
@@ -219,7 +219,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}) });
     return;
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
   f.info(`  secret kept ${inStore(secrets)}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
   if (tls?.cert || tls?.p12) f.info(`  mutual TLS with ${tls.p12 ?? tls.cert} on every request`);
@@ -286,7 +286,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): 
   await secrets.delete(accounts.p12Passphrase(name));
   const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
   if (opts.forgetProfile) await f.config.removeProfile(name);
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
   f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
 }

@@ -67,19 +67,19 @@ export function profileRows(profiles: ProfileSummary[]): Record<string, string>[
 }
 
 export async function runProfilesList(f: Factory, opts: { json?: boolean }): Promise<void> {
-  const [{ printJson, renderTable, writeLine }, { profiles }] = await Promise.all([import('../ui/output.js'), profileSummaries(f)]);
+  const [{ printJson, printTable }, { profiles }] = await Promise.all([import('../ui/output.js'), profileSummaries(f)]);
   if (opts.json) return printJson(f.io, profiles);
   if (!profiles.length) {
     f.info(`No profile is saved yet (${f.config.file}). Create one: citi login`);
     return;
   }
-  writeLine(f.io.stdout, await renderTable(profileRows(profiles)));
+  await printTable(f.io, profileRows(profiles));
 }
 
 export async function runProfilesUse(f: Factory, name: string): Promise<void> {
-  const { style } = await import('../ui/style.js');
+  const [{ style }, { colorOn }] = await Promise.all([import('../ui/style.js'), import('../ui/io.js')]);
   await f.config.setDefaultProfile(name);
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} ${s.bold(name)} is now the default profile`);
   if (f.io.env.CITI_PROFILE && f.io.env.CITI_PROFILE !== name) f.info(`  note: CITI_PROFILE=${f.io.env.CITI_PROFILE} is set in this shell and wins over the default`);
 }

@@ -4,6 +4,7 @@ import type { TokenKind } from '../citi/catalogue.js';
 import type { Factory } from '../factory.js';
 import { UsageError } from '../errors.js';
 import { tokenKey } from '../store/tokens.js';
+import { colorOn } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
@@ -55,7 +56,7 @@ export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> 
     await printJson(f.io, { profile: ctx.profile.name, revoked: results.map(({ key: _k, ...r }) => r) });
     return;
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   if (!results.length) {
     f.info(`Nothing to revoke: no ${all ? '' : kinds.join(' or ') + ' '}tokens are stored for profile ${ctx.profile.name}`);
     return;

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxTlsOptions } from '../sandbox/server.js';
 import { PASSPHRASE_ENV, stdinPassphrase } from '../tls/material.js';
+import { colorOn } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 
@@ -91,7 +92,7 @@ export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Pr
     await printJson(f.io, { dir, organizationIdentifier: orgId, files });
     return;
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Test certificates for the PSD2 path written to ${s.bold(dir)} (organizationIdentifier ${orgId})`);
   for (const file of Object.values(files)) f.info(`  ${file}`);
   if (!given) f.info(`  client.p12 passphrase: "${DEFAULT_P12_PASSPHRASE}" (the default for test files; set ${PASSPHRASE_ENV} to choose one)`);

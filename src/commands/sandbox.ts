@@ -5,10 +5,10 @@ import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxOptions } from '../sandbox/server.js';
+import { colorOn } from '../ui/io.js';
 import { style } from '../ui/style.js';
-import { parseDuration } from '../util/duration.js';
 import { prepareSandboxTls, runSandboxCerts, type SandboxCertsOptions, type SandboxTlsFlags } from './sandbox-tls.js';
-import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
+import { collect, durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface SandboxStartOptions extends SandboxTlsFlags {
   port?: string;
@@ -56,10 +56,15 @@ export function register(program: Command, env: CommandEnv): void {
       'after',
       examples(
         'citi sandbox start --port 8080',
-        'citi sandbox start --json --access-ttl 30s    # for scripts: read the first stdout line',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
-        'eval "$(citi sandbox start --detach)"         # in the background; then: citi sandbox stop',
+        'eval "$(citi sandbox start --detach)"         # in the background, CITI_* exported; then: citi sandbox stop',
+        '',
+        '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
+        'citi sandbox start --json --access-ttl 30s > sandbox.json & SANDBOX=$!',
+        'until [ -s sandbox.json ]; do sleep 0.1; done',
+        'export CITI_BASE_URL=$(jq -r .url sandbox.json) CITI_CLIENT_ID=$(jq -r .clientId sandbox.json) CITI_CLIENT_SECRET=$(jq -r .clientSecret sandbox.json)',
+        'citi call /v1/apac/onboarding/products --json; kill $SANDBOX',
       ),
     )
     .action(async (opts: SandboxStartOptions, cmd: Command) => {
@@ -90,16 +95,8 @@ export function register(program: Command, env: CommandEnv): void {
 }
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
-  const ms = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    try {
-      const n = parseDuration(v);
-      if (n <= 0) throw new RangeError('must be positive');
-      return n;
-    } catch (err) {
-      throw new UsageError(`${flag}: ${(err as Error).message}`);
-    }
-  };
+  // Lifetimes, compared with the clock; no timer waits for them.
+  const ms = (v: string | undefined, flag: string) => (v === undefined ? undefined : durationFlag(v, flag));
   let port: number | undefined;
   if (opts.port !== undefined) {
     port = Number(opts.port);
@@ -147,7 +144,7 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
     f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
   }
-  const s = await style(f.io.color);
+  const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
   f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
   if (tls) {

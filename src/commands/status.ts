@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
-import { printJson, renderTable, writeLine } from '../ui/output.js';
+import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 import { profileRows, profileSummaries } from './profiles.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
@@ -28,7 +28,7 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
     if (opts.json) return printJson(f.io, { ...overview, profile: null, tokens: [] });
     f.info(`Config: ${f.config.file}`);
     if (!profiles.length) return f.info('No profile is saved yet: run `citi login` (or set CITI_CLIENT_ID and CITI_CLIENT_SECRET).');
-    writeLine(f.io.stdout, await renderTable(profileRows(profiles)));
+    await printTable(f.io, profileRows(profiles));
     f.info('No profile in use: choose the default with `citi profiles use NAME`, or give --profile NAME.');
     return;
   }
@@ -54,7 +54,7 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
     return;
   }
   f.info(`Config: ${f.config.file}`);
-  if (profiles.length) writeLine(f.io.stdout, await renderTable(profileRows(profiles)));
+  if (profiles.length) await printTable(f.io, profileRows(profiles));
   f.info(`Profile ${profile.name}${profile.fromEnv ? ' (from CITI_CLIENT_ID)' : ''}: client ${profile.clientId} on ${profile.baseUrl}`);
   if (!rows.length) {
     f.info(`No tokens stored (${store}).`);
@@ -68,5 +68,5 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
     'refresh expires in': r.refreshable ? life(r.refreshExpiresAt, r.refreshExpiresIn) || 'no expiry given' : '—',
     stored: store,
   }));
-  writeLine(f.io.stdout, await renderTable(table));
+  await printTable(f.io, table);
 }

@@ -8,8 +8,8 @@ import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { canPrompt } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
-import { examples, factoryFor, type CommandEnv } from './shared.js';
+import { formatDuration, MAX_WAIT } from '../util/duration.js';
+import { durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface TokenOptions {
   scope?: string;
@@ -29,9 +29,9 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--scope <scope>', 'scope to request (two-legged: /api; three-legged: space-separated, e.g. "accounts_details_transactions customers_profiles")')
     .option('--force', 'get a new token even if a cached one is still valid (three-legged: sign in again)')
     .option('--three-legged', "a customer's token: sign in and consent in the browser, then refreshed without it")
-    .option('--no-browser', 'three-legged: only print the sign-in URL, do not open a browser')
+    .option('--no-browser', 'three-legged: only print the sign-in URL, do not open one (else: BROWSER, or the desktop opener)')
     .option('--manual', 'three-legged: paste the redirect URL at a prompt or on stdin (when the browser cannot reach this machine)')
-    .option('--timeout <duration>', 'three-legged: how long to wait for the sign-in (default 180s)')
+    .option('--timeout <duration>', 'three-legged: how long to wait for the sign-in (default 180s, at most 24h)')
     .option('--json', 'print {access_token, token_type, expires_at, scope, source} as JSON')
     .addHelpText(
       'after',
@@ -41,6 +41,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi token --json --force          # a new token, with its expiry',
         'citi token --three-legged --scope "accounts_details_transactions customers_profiles"',
         'citi token --three-legged --no-browser --timeout 5m   # open the printed URL yourself',
+        'BROWSER="firefox --private-window" citi token --three-legged   # the browser to open (%s: the URL)',
         'citi token --three-legged --manual < redirect-url.txt # the address the browser was sent to',
       ),
     )
@@ -73,15 +74,7 @@ export async function printToken(f: Factory, record: TokenRecord, source: TokenS
 async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void> {
   const { threeLeggedToken, DEFAULT_LOGIN_TIMEOUT_MS } = await import('../auth/authorization-code.js');
   if (opts.manual && opts.browser === false) throw new UsageError('Give --manual or --no-browser, not both');
-  let timeoutMs = DEFAULT_LOGIN_TIMEOUT_MS;
-  if (opts.timeout !== undefined) {
-    try {
-      timeoutMs = parseDuration(opts.timeout);
-    } catch (err) {
-      throw new UsageError(`--timeout: ${(err as Error).message}`);
-    }
-    if (timeoutMs <= 0) throw new UsageError('--timeout must be positive');
-  }
+  const timeoutMs = opts.timeout === undefined ? DEFAULT_LOGIN_TIMEOUT_MS : durationFlag(opts.timeout, '--timeout', { max: MAX_WAIT });
   const ctx = await f.authContext();
   const paste = opts.manual ? pastedLine(f) : undefined;
   try {

@@ -3,7 +3,7 @@ import { activateCard, enrollCard, refreshCardToken } from '../auth/card.js';
 import { revokeStored } from '../auth/revoke.js';
 import { tokenKey } from '../store/tokens.js';
 import { sentOtp } from '../sandbox/oauth-card.js';
-import { renderTable, tableRows, writeLine } from '../ui/output.js';
+import { printTable, tableRows } from '../ui/output.js';
 import type { DemoLeg } from './runner.js';
 
 export const cardsLeg: DemoLeg = {
@@ -29,7 +29,7 @@ export const cardsLeg: DemoLeg = {
       () => d.api('GET', `/v1/creditCards/${cardId}/transactions/eligibility/easyPaymentPlan`, undefined, { cardId }),
       (b) => `tenors ${(b as { easyPaymentPlan: { tenor: string }[] }).easyPaymentPlan.map((p) => p.tenor).join(', ')} months`,
     );
-    writeLine(d.f.io.stdout, await renderTable(tableRows(plans) ?? []));
+    await printTable(d.f.io, tableRows(plans) ?? []);
     const refreshed = await d.step(
       'card token refresh (rotation)',
       async () => {

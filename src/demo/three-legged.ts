@@ -5,7 +5,7 @@
 import { refreshThreeLegged, threeLeggedToken } from '../auth/authorization-code.js';
 import { revokeStored } from '../auth/revoke.js';
 import { tokenKey } from '../store/tokens.js';
-import { renderTable, tableRows, writeLine } from '../ui/output.js';
+import { printTable, tableRows } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 import type { DemoLeg } from './runner.js';
 
@@ -34,7 +34,7 @@ export const threeLeggedLeg: DemoLeg = {
       () => d.api('GET', '/v1/accounts'),
       (b) => `${tableRows(b)?.length ?? 0} accounts`,
     )) as AccountList;
-    writeLine(f.io.stdout, await renderTable(tableRows(accounts) ?? [], ['accountGroup', 'productName', 'accountId', 'currencyCode', 'availableBalance']));
+    await printTable(f.io, tableRows(accounts) ?? [], ['accountGroup', 'productName', 'accountId', 'currencyCode', 'availableBalance']);
     await d.step(
       'GET /v1/customers/profiles',
       () => d.api('GET', '/v1/customers/profiles'),

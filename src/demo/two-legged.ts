@@ -1,7 +1,7 @@
 /** Demo leg: login, a two-legged token, onboarding products as a table, a pay-with-points redemption. */
 import { twoLeggedToken } from '../auth/client-credentials.js';
 import { runLogin } from '../commands/login.js';
-import { renderTable, tableRows, writeLine } from '../ui/output.js';
+import { printTable, tableRows } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 import type { DemoLeg } from './runner.js';
 
@@ -22,7 +22,7 @@ export const twoLeggedLeg: DemoLeg = {
       () => d.api('GET', '/v1/apac/onboarding/products'),
       (b) => `${(b as { products: unknown[] }).products.length} products`,
     );
-    writeLine(f.io.stdout, await renderTable(tableRows(products) ?? []));
+    await printTable(f.io, tableRows(products) ?? []);
     const { rewardLinkCode } = (await d.step(
       'POST /v1/apac/rewards/linkage (card 8653)',
       () => d.api('POST', '/v1/apac/rewards/linkage', { lastFourDigitsCardNumber: '8653', citiCardHolderPhoneNumber: '6590020056', merchantCustomerReferenceId: 'DEMO-0001' }),

@@ -6,14 +6,52 @@ export interface IO {
   stderr: Writable & { isTTY?: boolean };
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Colours on stderr/stdout when they are terminals, unless --no-color or NO_COLOR. */
+  /**
+   * Colours are allowed: not turned off by --no-color, FORCE_COLOR=0 or NO_COLOR. Whether a stream
+   * gets them is decided per stream, by colorOn().
+   */
   color: boolean;
 }
 
 export function processIO(noColor: boolean): IO {
   const env = process.env;
-  const color = !noColor && !('NO_COLOR' in env && env.NO_COLOR !== '') && Boolean(process.stdout.isTTY || process.stderr.isTTY);
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, color };
+  for (const stream of [process.stdout, process.stderr]) quietOnClosedPipe(stream);
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, color: colorAllowed(noColor, env) };
+}
+
+/** FORCE_COLOR as chalk and Node read it: unset → undefined, `0`/`false` → false, anything else → true. */
+function forceColor(env: NodeJS.ProcessEnv): boolean | undefined {
+  const v = env.FORCE_COLOR;
+  if (v === undefined) return undefined;
+  return !['0', 'false'].includes(v.trim().toLowerCase());
+}
+
+/** --no-color first, then FORCE_COLOR, then NO_COLOR (https://no-color.org). */
+export function colorAllowed(noColor: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (noColor) return false;
+  return forceColor(env) ?? !('NO_COLOR' in env && env.NO_COLOR !== '');
+}
+
+/** Colour on this stream: allowed, and the stream is a terminal (not TERM=dumb), or FORCE_COLOR says so. */
+export function colorOn(io: IO, stream: 'stdout' | 'stderr'): boolean {
+  if (!io.color) return false;
+  if (forceColor(io.env)) return true;
+  return Boolean(io[stream].isTTY) && io.env.TERM !== 'dumb';
+}
+
+/**
+ * A reader that went away (`citi --help | head -1`, `citi token | true`) ends our output, not the
+ * command: the write fails with EPIPE, which would otherwise be thrown as an unhandled error.
+ * Later writes to the stream are dropped; the command finishes with its own exit code.
+ */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
 }
 
 /**

@@ -1,14 +1,14 @@
 /** Data to stdout: JSON (coloured on a terminal), tables, raw text. */
-import type { IO } from './io.js';
+import { colorOn, type IO } from './io.js';
 import { style, type Style } from './style.js';
 
 export function writeLine(stream: IO['stdout'], text = ''): void {
   stream.write(text + '\n');
 }
 
-/** Pretty JSON; coloured when stdout is a terminal and colour is on; plain when piped. */
+/** Pretty JSON; coloured when stdout takes colours (a terminal, or FORCE_COLOR), else plain. */
 export async function printJson(io: IO, value: unknown): Promise<void> {
-  const colour = io.color && Boolean(io.stdout.isTTY);
+  const colour = colorOn(io, 'stdout');
   const s = await style(colour);
   writeLine(io.stdout, colour ? colourJson(value, s, 0) : JSON.stringify(value, null, 2));
 }
@@ -32,13 +32,22 @@ function colourJson(value: unknown, s: Style, depth: number): string {
   return String(value);
 }
 
-/** A table of rows (objects), with the given columns or the union of the rows' keys. */
-export async function renderTable(rows: Record<string, unknown>[], columns?: string[]): Promise<string> {
-  const { default: Table } = await import('cli-table3');
+/**
+ * A table of rows (objects) on stdout, with the given columns or the union of the rows' keys: drawn
+ * with borders on a terminal; elsewhere (a pipe, a file) plain tab-separated lines under a header
+ * row, for cut, awk and spreadsheets.
+ */
+export async function printTable(io: IO, rows: Record<string, unknown>[], columns?: string[]): Promise<void> {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (!io.stdout.isTTY) {
+    const tsv = (cells: string[]) => cells.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t');
+    for (const line of [cols, ...rows.map((row) => cols.map((c) => cell(row[c])))]) writeLine(io.stdout, tsv(line));
+    return;
+  }
+  const { default: Table } = await import('cli-table3');
   const table = new Table({ head: cols, style: { head: [], border: [], compact: true } });
   for (const row of rows) table.push(cols.map((c) => cell(row[c])));
-  return table.toString();
+  writeLine(io.stdout, table.toString());
 }
 
 function cell(v: unknown): string {

@@ -1,3 +1,9 @@
+/**
+ * The longest wait a timer-backed option takes. Node's timers hold at most 2^31-1 ms (about 24.8
+ * days) and fire at once beyond that; a day is already far longer than any sign-in.
+ */
+export const MAX_WAIT = '24h';
+
 /** Parses durations such as `30s`, `2m`, `1h`, `1500ms`, `1d`, or a bare number of seconds; returns milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);

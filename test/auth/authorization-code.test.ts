@@ -72,8 +72,15 @@ describe('citi token --three-legged in process', () => {
     const home = await tempConfigHome();
     const env = testEnv(home, { CITI_CLIENT_SECRET: s.clientSecret });
     const opened: string[] = [];
-    // The "browser" follows the emulator's redirect to the callback server, as a real one would.
-    const overrides = { secrets: new MemoryStore(), openBrowser: async (url: string) => void opened.push(url) ?? (await fetch(url)) };
+    // The "browser" follows the emulator's redirect to the callback server, as a real one would;
+    // like a real opener, it returns once the browser is started.
+    const overrides = {
+      secrets: new MemoryStore(),
+      openBrowser: async (url: string) => {
+        opened.push(url);
+        void fetch(url);
+      },
+    };
     expect((await runCli(['login', '--base-url', s.url, '--client-id', s.clientId], { env, overrides })).code).toBe(0);
     const first = await runCli(['token', '--three-legged', '--scope', 'cards', '--json'], { env, overrides });
     expect(first.code).toBe(0);
@@ -87,5 +94,19 @@ describe('citi token --three-legged in process', () => {
     // The two-legged path is untouched: still the cached token from login.
     const two = await runCli(['token', '--json'], { env, overrides });
     expect(JSON.parse(two.stdout)).toMatchObject({ scope: '/api', source: 'cache' });
+  });
+});
+
+describe('the browser opener never stalls the sign-in', () => {
+  it('an opener that never settles: the wait is announced and --timeout ends it with exit 3', async () => {
+    const s = await sandbox();
+    const home = await tempConfigHome();
+    const env = testEnv(home, { CITI_BASE_URL: s.url, CITI_CLIENT_ID: s.clientId, CITI_CLIENT_SECRET: s.clientSecret });
+    const overrides = { secrets: new MemoryStore(), openBrowser: () => new Promise<void>(() => undefined) };
+    const res = await runCli(['token', '--three-legged', '--timeout', '1s'], { env, overrides });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('Waiting for the redirect');
+    expect(res.stderr).toMatch(/error: No sign-in came back to http:\/\/127\.0\.0\.1:\d+\/callback within 1s/);
+    expect(res.stderr).not.toContain('Opened the sign-in page');
   });
 });

@@ -12,8 +12,8 @@ async function setup(options: Parameters<typeof sandbox>[0] = {}) {
   const home = await tempConfigHome();
   const secrets = new MemoryStore();
   const env = testEnv(home);
-  const cli = (args: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) =>
-    runCli(args, { env: { ...env, ...extra.env }, overrides: { secrets }, ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}) });
+  const cli = (args: string[], extra: { stdin?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}) =>
+    runCli(args, { env: { ...env, ...extra.env }, overrides: { secrets }, ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}), ...(extra.tty ? { tty: true } : {}) });
   return { s, home, secrets, env, cli };
 }
 
@@ -141,10 +141,14 @@ describe('citi call', () => {
   it('shows a list as a table and as JSON', async () => {
     const { s, cli } = await setup();
     await login(cli, s);
-    const table = await cli(['call', '/v1/apac/onboarding/products', '--table']);
+    const table = await cli(['call', '/v1/apac/onboarding/products', '--table'], { tty: true });
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/productCode\s*│\s*productDescription/);
     expect(table.stdout).toMatch(/VC830\s*│\s*Citi PremierMiles Card/);
+    // Off a terminal: tab-separated lines under a header row.
+    const piped = await cli(['call', '/v1/apac/onboarding/products', '--table']);
+    expect(piped.stdout.split('\n').slice(0, 2)).toEqual(['productCode\tproductDescription\tproductType\tsourceCode', 'VC830\tCiti PremierMiles Card\tCREDIT_CARD\tWW5ARCE1']);
+    expect(piped.stdout).not.toMatch(/[│─┌]/);
     const json = await cli(['call', 'GET', '/v1/apac/onboarding/products', '--json', '--query', 'requestSize=2']);
     expect(JSON.parse(json.stdout).products).toHaveLength(2);
   });

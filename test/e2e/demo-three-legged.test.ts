@@ -23,5 +23,7 @@ it('citi demo walks the three-legged journey: token, accounts, profile, transfer
     at = found + 1;
   }
   expect(res.stderr).toMatch(/All steps passed: \d+ steps/);
-  expect(res.stdout).toContain('│ SAVINGS_AND_INVESTMENTS │ Citi Savings Account        │ SAV10011248 │ SGD          │ 13450            │');
+  // stdout is not a terminal here: the table is tab-separated lines.
+  expect(res.stdout).toContain('accountGroup\tproductName\taccountId\tcurrencyCode\tavailableBalance\n');
+  expect(res.stdout).toContain('SAVINGS_AND_INVESTMENTS\tCiti Savings Account\tSAV10011248\tSGD\t13450\n');
 });

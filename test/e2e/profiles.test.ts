@@ -48,9 +48,10 @@ describe('several profiles', () => {
       { name: 'qa', default: false, environment: 'qa', baseUrl: 'https://qa.sandbox.apihub.citi.com/gcb/gp/api', country: 'hk', business: 'gcb', clientId: 'qa-app', secrets: expect.stringMatching(/^OS keychain/) },
       { name: 'staging', default: true, environment: 'custom', baseUrl: sb.url, country: 'sg', business: 'gcb', clientId: 'sandbox-client', secrets: secretsFile },
     ]);
+    // Off a terminal the table is tab-separated, the default marked in the first column.
     const table = await citi(['profiles']);
-    expect(table.stdout).toMatch(/│ \* +│ staging +│/);
-    expect(table.stdout).toMatch(/│ +│ local +│/);
+    expect(table.stdout.split('\n').slice(0, 2)).toEqual(['\tprofile\tenvironment\tmarket\tclient ID\tsecrets', `\tlocal\t${sb.url}\tsg/gcb\tsandbox-client\t${secretsFile}`]);
+    expect(table.stdout).toContain(`*\tstaging\t${sb.url}`);
 
     const used = await citi(['profiles', 'use', 'local']);
     expect(used.code).toBe(0);

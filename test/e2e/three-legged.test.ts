@@ -204,7 +204,7 @@ describe('refresh, concurrency, revoke and status', () => {
     expect(parsed.tokens[0]!.expiresIn).toBeGreaterThan(1790);
     expect(parsed.tokens[0]!.refreshExpiresIn).toBeGreaterThan(2591000);
     const table = await cli(['status']);
-    expect(table.stdout).toMatch(/three-legged │ accounts_details_transactions cards customers_profiles personal_domestic_transfers │ (29m 5\ds|30m 0s) +│ (30d 0h|29d 23h) +│ plaintext file /);
+    expect(table.stdout).toMatch(/^three-legged\taccounts_details_transactions cards customers_profiles personal_domestic_transfers\t(29m 5\ds|30m 0s)\t(30d 0h|29d 23h)\tplaintext file /m);
     for (const out of [status.stdout, table.stdout, table.stderr]) {
       expect(out).not.toContain(before.accessToken);
       expect(out).not.toContain(before.refreshToken!);

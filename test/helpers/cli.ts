@@ -123,6 +123,16 @@ export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?:
   });
 }
 
+/** Whether a process of this PID is running (a test checks what it started has stopped). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** stderr without the file store's plaintext warning, for tests that compare it whole. */
 export function withoutStoreWarning(stderr: string): string {
   return stderr.replace(/^warning: secrets are kept in plaintext at .* \(--store file\)\n/m, '');

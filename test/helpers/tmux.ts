@@ -29,8 +29,8 @@ export interface Terminal {
   type(text: string, enter?: boolean): Promise<void>;
   /** Presses named keys: Enter, Down, BSpace... */
   keys(...names: string[]): Promise<void>;
-  /** The screen and scrollback as text. */
-  screen(): Promise<string>;
+  /** The screen and scrollback as text; with `escapes`, with the colour escape codes the terminal got. */
+  screen(opts?: { escapes?: boolean }): Promise<string>;
   /** Waits until the screen matches; fails with the screen when it does not in time. */
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   /** The command's exit status, once it has ended. */
@@ -59,7 +59,7 @@ export async function terminal(argv: string[], env: NodeJS.ProcessEnv, cwd: stri
   onCleanup(async () => {
     await tmux('kill-server').catch(() => undefined);
   });
-  const screen = async () => (await tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', 't')).stdout;
+  const screen = async (opts: { escapes?: boolean } = {}) => (await tmux('capture-pane', '-p', '-J', ...(opts.escapes ? ['-e'] : []), '-S', '-200', '-t', 't')).stdout;
   const t: Terminal = {
     async type(text, enter = true) {
       await tmux('send-keys', '-t', 't', '-l', text);
