@@ -20,6 +20,11 @@ export interface AuthContext {
   interactive: boolean;
   /** Spinners for long waits (a browser sign-in), on a terminal only. */
   progress?: Progress;
+  /**
+   * The customer's user ID and password for the password grant, called only when a new sign-in is
+   * needed: from the command (--password-stdin), the environment or a masked prompt.
+   */
+  customerCredentials?(username?: string): Promise<{ username: string; password: string }>;
   /** Opens a URL in the user's browser; throws with the reason when none can be opened. */
   openBrowser?(url: string): Promise<void>;
 }

@@ -14,6 +14,8 @@ export const SECRET_FIELDS = new Set([
   'citicardholderphonenumber',
   'otp',
   'password',
+  // The one-time token of the password grant's E2E key.
+  'biztoken',
   'passphrase',
   'authorization',
   'proxy-authorization',

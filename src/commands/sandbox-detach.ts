@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
 import { configDir } from '../config/paths.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
@@ -100,28 +101,21 @@ export function shellAssignment(name: string, value: string): string {
   return `${name}=${/^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`}`;
 }
 
-/** The flags the detached emulator is started with: the same as given, minus --detach. */
-function forwardedFlags(opts: SandboxStartOptions): string[] {
+/** The flags the detached emulator is started with: those given (read off the command's own options), minus --detach. */
+function forwardedFlags(cmd: Command, opts: SandboxStartOptions): string[] {
   const flags: string[] = [];
-  const value = (flag: string, v: string | undefined) => v !== undefined && flags.push(flag, v);
-  value('--port', opts.port);
-  value('--host', opts.host);
-  value('--client-id', opts.clientId);
-  value('--client-secret', opts.clientSecret);
-  value('--access-ttl', opts.accessTtl);
-  value('--refresh-ttl', opts.refreshTtl);
-  value('--code-ttl', opts.codeTtl);
-  value('--control-flow-ttl', opts.controlFlowTtl);
-  for (const uri of opts.redirectUri ?? []) flags.push('--redirect-uri', uri);
-  if (opts.autoConsent) flags.push('--auto-consent');
-  if (opts.tls) flags.push('--tls');
-  value('--certs', opts.certs && path.resolve(opts.certs));
-  value('--client-ca', opts.clientCa && path.resolve(opts.clientCa));
-  if (opts.quiet) flags.push('--quiet');
+  const given = opts as Record<string, unknown>;
+  for (const option of cmd.options) {
+    const key = option.attributeName();
+    const value = given[key];
+    if (['detach', 'json', 'pidFile'].includes(key) || value === undefined || value === false || !option.long) continue;
+    if (value === true) flags.push(option.long);
+    else for (const v of Array.isArray(value) ? value : [value]) flags.push(option.long, String(v));
+  }
   return flags;
 }
 
-export async function runSandboxDetach(f: Factory, opts: SandboxStartOptions): Promise<void> {
+export async function runSandboxDetach(f: Factory, opts: SandboxStartOptions, cmd: Command): Promise<void> {
   const file = path.resolve(opts.pidFile ?? defaultPidFile(f.io.env));
   const running = await runningEmulator(file);
   if (running) {
@@ -134,7 +128,7 @@ export async function runSandboxDetach(f: Factory, opts: SandboxStartOptions): P
   const logFile = file.replace(/(\.pid)?$/, '.log');
   const log = await fs.open(logFile, 'a', 0o600);
   const script = process.argv[1]!;
-  const child = spawn(process.execPath, [script, 'sandbox', 'start', '--json', '--pid-file', file, ...forwardedFlags(opts)], {
+  const child = spawn(process.execPath, [script, 'sandbox', 'start', '--json', '--pid-file', file, ...forwardedFlags(cmd, opts)], {
     detached: true,
     stdio: ['ignore', 'pipe', log.fd],
     env: f.io.env,

@@ -19,6 +19,7 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   refreshTtl?: string;
   codeTtl?: string;
   controlFlowTtl?: string;
+  bizTokenTtl?: string;
   redirectUri?: string[];
   autoConsent?: boolean;
   json?: boolean;
@@ -43,6 +44,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
+    .option('--biz-token-ttl <duration>', "password grant: how long a bizToken from GET /security/e2eKey stays usable (default 5m)")
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
     .option('--auto-consent', 'three-legged sign-ins skip the pages: consent is given at once as SandboxUser1 (for runs with no browser)')
     .option('--tls', 'serve HTTPS (certificates generated into a temporary folder unless --certs)')
@@ -58,6 +60,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --port 8080',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
+        'citi sandbox start --biz-token-ttl 10s        # password grant: bizTokens expire sooner',
         'eval "$(citi sandbox start --detach)"         # in the background, CITI_* exported; then: citi sandbox stop',
         '',
         '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
@@ -71,7 +74,7 @@ export function register(program: Command, env: CommandEnv): void {
       if (!opts.detach) return runSandboxStart(factoryFor(cmd, env), opts);
       sandboxOptionsFrom(opts); // bad flags are reported here, not in the background
       const { runSandboxDetach } = await import('./sandbox-detach.js');
-      return runSandboxDetach(factoryFor(cmd, env), opts);
+      return runSandboxDetach(factoryFor(cmd, env), opts, cmd);
     });
   sandbox
     .command('stop')
@@ -109,6 +112,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
     ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
     ...(ms(opts.controlFlowTtl, '--control-flow-ttl') !== undefined ? { controlFlowMs: ms(opts.controlFlowTtl, '--control-flow-ttl')! } : {}),
+    ...(ms(opts.bizTokenTtl, '--biz-token-ttl') !== undefined ? { bizTokenMs: ms(opts.bizTokenTtl, '--biz-token-ttl')! } : {}),
   };
   return {
     host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,

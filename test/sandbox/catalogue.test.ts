@@ -11,6 +11,7 @@ import { API_CATALOGUE, SCOPES, endpointKey, type CatalogueEntry } from '../../s
 import { loadSchemas, type CatalogueSchemas } from '../../src/citi/catalogue-validate.js';
 import { sampleFromSchema } from '../../src/citi/schema-sample.js';
 import { flowFamily, isPreprocess } from '../../src/sandbox/api-catalogue.js';
+import { transferAccountId } from '../../src/sandbox/seed-users.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { basic, signIn, tokenCall } from './three-legged-helpers.js';
 
@@ -22,8 +23,9 @@ const tokens: Record<CatalogueEntry['kind'], string> = { 'two-legged': '', 'thre
 /** Values the hand-written routes need to find their seeded data (SandboxUser1, card 8653). */
 const VALUES: Record<string, unknown> = {
   accountId: 'SAV10011248',
-  sourceAccountId: 'SAV10011248',
-  destinationAccountId: 'CHK10021459',
+  // Personal transfers name accounts by Money movement's own IDs (as its eligible-accounts list gives them).
+  sourceAccountId: transferAccountId('source', 'SAV10011248'),
+  destinationAccountId: transferAccountId('destination', 'CHK10021459'),
   transactionAmount: 10,
   cardId: 'CARD-8653-0001',
   lastFourDigitsCardNumber: '8653',
