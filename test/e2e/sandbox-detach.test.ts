@@ -4,18 +4,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { alive, BIN, onCleanup, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 
 const run = promisify(execFile);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function setup() {
   const home = await tempConfigHome();
