@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
-import { profileRows, profileSummaries } from './profiles.js';
+import { profileRows, profileSummaries } from './profiles-run.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export function register(program: Command, env: CommandEnv): void {
