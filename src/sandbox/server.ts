@@ -100,6 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   });
   const port = (server.address() as AddressInfo).port;
+  state.startSweeping();
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   let closed: Promise<void> | undefined;
   return {
@@ -110,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     state,
     close() {
       closed ??= new Promise<void>((resolve) => {
+        state.stopSweeping();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
