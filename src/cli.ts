@@ -15,6 +15,7 @@ import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';
 import { register as registerStatus } from './commands/status.js';
+import { register as registerTest } from './commands/test/index.js';
 import { register as registerProfiles } from './commands/profiles.js';
 import { register as registerCompletion } from './commands/completion.js';
 
@@ -67,6 +68,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerRevoke(program, env);
   registerClient(program, env);
   registerStatus(program, env);
+  registerTest(program, env);
   registerProfiles(program, env);
   registerCompletion(program, env);
   for (const cmd of program.commands) {

@@ -1,6 +1,6 @@
 /** The implementation of `citi call`, loaded when the command runs. */
 import fs from 'node:fs/promises';
-import { bearerToken } from '../auth/bearer.js';
+import { authorizedRequest } from '../auth/bearer.js';
 import { findApi, matchEndpoint, TOKEN_KINDS, type TokenKind } from '../citi/catalogue.js';
 import { HTTP_METHODS } from '../citi/endpoints.js';
 import { isCitiErrorBody } from '../citi/errors.js';
@@ -33,23 +33,13 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   } else if (api) kind = api.kind;
 
   const ctx = await f.authContext();
-  const send = async (force: boolean): Promise<HttpResponse> => {
-    const token = await bearerToken(ctx, { kind, ...(api ? { api } : {}), force, ...(opts.card ? { cardId: opts.card } : {}) });
-    const contentType: Record<string, string> = body !== undefined ? { 'content-type': 'application/json' } : {};
-    return ctx.http.request({
-      method,
-      path,
-      query,
-      headers: { ...contentType, ...headers },
-      ...(body !== undefined ? { body } : {}),
-      bearer: token.accessToken,
-    });
-  };
-  let res = await send(false);
-  if (res.status === 401) {
-    f.trace()?.('* 401: getting a new token and trying once more');
-    res = await send(true);
-  }
+  const contentType: Record<string, string> = body !== undefined ? { 'content-type': 'application/json' } : {};
+  const res = await authorizedRequest(
+    ctx,
+    { kind, ...(api ? { api } : {}), ...(opts.card ? { cardId: opts.card } : {}) },
+    { method, path, query, headers: { ...contentType, ...headers }, ...(body !== undefined ? { body } : {}) },
+    () => f.trace()?.('* 401: getting a new token and trying once more'),
+  );
   const ok = res.status >= 200 && res.status < 300;
   if (ok && opts.json && res.text && !isJsonText(res.text)) {
     const type = res.headers['content-type'];

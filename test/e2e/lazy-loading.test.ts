@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, onCleanup, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { loadedSources, TRACE_LOADS } from '../helpers/loads.js';
 
-const HEAVY = /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|open|node-forge|ajv|cli-table3|chalk)\/|^src\/sandbox\/|^src\/commands\/[a-z-]+-run\.ts$|^src\/factory\.ts$/;
+const HEAVY =
+  /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|open|node-forge|ajv|cli-table3|chalk|yaml|jsonpath-rfc9535|diff)\/|^src\/sandbox\/|^src\/commands\/[a-z-]+-run\.ts$|^src\/commands\/test\/(?!index\.ts$)|^src\/factory\.ts$/;
 
 interface Loaded {
   code: number;
@@ -38,7 +39,7 @@ describe('lazy loading in the built CLI', () => {
     expect(res.sources).toEqual(['bin/citi.js', 'dist/entry.js', 'src/entry.ts']);
   });
 
-  for (const args of [['--help'], ['token', '--help'], ['sandbox', 'start', '--help'], ['card', 'enroll', '--help']]) {
+  for (const args of [['--help'], ['token', '--help'], ['sandbox', 'start', '--help'], ['card', 'enroll', '--help'], ['test', '--help']]) {
     it(`citi ${args.join(' ')} loads the program, no command's implementation, no heavy package`, async () => {
       const res = await loads([BIN, ...args]);
       expect(res.code, res.stderr).toBe(0);
@@ -56,6 +57,15 @@ describe('lazy loading in the built CLI', () => {
     expect(res.sources).toContain('src/commands/status-run.ts');
     expect(res.sources).toContain('src/factory.ts');
     expect(res.sources.filter((s) => /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|node-forge)\/|^src\/sandbox\//.test(s))).toEqual([]);
+  });
+
+  it('citi test loads its runner, yaml and ajv only when it runs a suite', async () => {
+    const home = await tempConfigHome();
+    const res = await loads([BIN, 'test', path.join(ROOT, 'examples', 'smoke', 'pay-with-points.yml')], testEnv(home));
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.sources).toContain('src/commands/test/runner.ts');
+    expect(res.sources.some((s) => s.startsWith('node_modules/yaml/'))).toBe(true);
+    expect(res.sources.some((s) => s.startsWith('node_modules/ajv/'))).toBe(true);
   });
 
   it('the programmatic API (citi-sandbox/sandbox) loads the emulator, none of the CLI', async () => {
