@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // Builds dist/ with esbuild: the CLI (bin/citi.js runs dist/entry.js) and the programmatic API
-// (dist/sandbox/index.js), as ESM. Start-up time is mostly the number of files Node reads, so:
+// (dist/sandbox/index.js), as ESM. Start-up time is mostly the number and size of the files Node
+// reads, so:
 // - dist/entry.js is built on its own and imports only Node's modules: `citi --version` reads it
 //   alone; every other run imports dist/cli.js, the program (commander and each command's options).
 // - What a command needs only when it runs (its own code, got, prompts, the emulator, certificates)
 //   sits in chunks loaded by import() on demand.
-// - Our modules loaded that way always load after dist/cli.js, so they import it, and the light
-//   modules that several of them need (added here, not written in the sources): what they share
-//   then lands in a few chunks, instead of a small chunk for each combination of importers. The
-//   emulator's modules (also the programmatic API) are left as they are.
+// - Everything loaded that way loads after dist/cli.js, so it imports it, and the light modules
+//   that several of them need (added here, not written in the sources): the program then lands in
+//   one chunk, and what the commands share in a few, instead of a small chunk for each
+//   combination of importers.
+// - The programmatic API is built apart, so that no chunk of the CLI is shared with it.
 // Type declarations come from tsc (see package.json).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'src');
@@ -56,27 +58,43 @@ const closure = (file, seen = new Set()) => {
 const inSrc = (file, ...except) => file.startsWith(src + path.sep) && !except.some((d) => file.startsWith(path.join(src, d) + path.sep));
 /** The program: what dist/cli.js reads before any command runs. */
 const program = closure(path.join(src, 'cli.ts'));
-/** Our modules that only the CLI loads, after the program: not the emulator's (sandbox/, citi/, util/, also the programmatic API's). */
-const afterProgram = (file) => inSrc(file, 'sandbox', 'citi', 'util') && !program.has(file);
+/** Our modules that the CLI loads after the program. */
+const afterProgram = (file) => inSrc(file) && !program.has(file);
 /** Node's modules that take milliseconds to load: what needs one is not loaded before it must be. */
 const SLOW_BUILTINS = new Set(['tls', 'net', 'http', 'https', 'http2', 'readline', 'child_process', 'zlib', 'dgram', 'worker_threads']);
 const slow = (file) => [...closure(file)].some((f) => graph.get(f).builtins.some((b) => SLOW_BUILTINS.has(b)));
 /** Loaded on demand (import()) by the CLI. */
 const lazy = [...new Set([...graph.values()].flatMap((g) => g.dynamic).filter(afterProgram))];
-/** Light modules that two or more of those need: one chunk for them all. */
-const core = [...graph.keys()].filter((f) => afterProgram(f) && !slow(f) && lazy.filter((l) => closure(l).has(f)).length >= 2);
+const light = (file) => afterProgram(file) && !file.startsWith(path.join(src, 'sandbox') + path.sep) && !slow(file);
+/**
+ * The hot path: a cached `citi token` (what `$(citi token)` in scripts runs) builds the Factory
+ * and runs token-run.ts. The light modules these need: one chunk, loaded by every command.
+ */
+const hot = [path.join(src, 'factory.ts'), path.join(src, 'commands', 'token-run.ts')];
+const hotClosure = new Set(hot.flatMap((f) => [...closure(f)]));
+const core = [...hotClosure].filter(light);
+/** The other light modules that two or more lazy modules need: one more chunk, never on the hot path. */
+const shared = [...graph.keys()].filter((f) => light(f) && !hotClosure.has(f) && lazy.filter((l) => closure(l).has(f)).length >= 2);
+const sharedClosure = new Set(shared.flatMap((f) => [...closure(f)]));
+if (process.env.BUILD_DEBUG) console.log('CORE', core.map((f) => path.relative(src, f)).join(' '), '\nSHARED', shared.map((f) => path.relative(src, f)).join(' '));
 const importPath = (from, to) => path.relative(path.dirname(from), to).replace(/\\/g, '/').replace(/\.ts$/, '.js').replace(/^(?!\.)/, './');
 
-await build({
+const split = {
   ...common,
-  entryPoints: { cli: 'src/cli.ts', 'sandbox/index': 'src/sandbox/index.ts' },
   outdir: dist,
-  chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
   // A native addon, and a package that runs a script file shipped beside its code: both stay packages.
   external: ['@napi-rs/keyring', 'open'],
   // Bundled CommonJS packages (commander, node-forge, ...) call require() for Node's modules.
   banner: { js: "import { createRequire as __citiRequire } from 'node:module'; const require = __citiRequire(import.meta.url);" },
+};
+
+await build({ ...split, entryPoints: { 'sandbox/index': 'src/sandbox/index.ts' }, chunkNames: 'sandbox/chunks/[name]-[hash]' });
+
+await build({
+  ...split,
+  entryPoints: { cli: 'src/cli.ts' },
+  chunkNames: 'chunks/[name]-[hash]',
   plugins: [
     {
       // commander needs child_process only to run a subcommand's own executable, which citi never
@@ -93,12 +111,35 @@ await build({
       },
     },
     {
+      // Bundled packages keep their doc comments; Node parses every byte of a chunk it loads, so
+      // they go (the bundler's `// node_modules/…` marker before each module stays).
+      name: 'compact-packages',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]node_modules[\\/].*\.[cm]?js$/ }, async (args) => {
+          const code = await fs.promises.readFile(args.path, 'utf8');
+          return { contents: (await transform(code, { loader: 'js', minifyWhitespace: true, legalComments: 'inline' })).code, loader: 'js' };
+        });
+      },
+    },
+    {
       name: 'after-the-program',
       setup(b) {
         b.onLoad({ filter: /\.ts$/ }, async (args) => {
           if (!afterProgram(args.path)) return undefined;
           const code = await fs.promises.readFile(args.path, 'utf8');
-          const imports = [path.join(src, 'cli.ts'), ...core].filter((f) => f !== args.path).map((f) => `import '${importPath(args.path, f)}';\n`);
+          // The program never imports back what loads after it, so importing cli.ts closes no cycle.
+          // The emulator's modules and the ones it shares (sandbox/, citi/, util/) compute tables as
+          // they load: of those, only the ones loaded by import() import the groups, and only a
+          // group that cannot lead back to them.
+          const own = inSrc(args.path, 'sandbox', 'citi', 'util');
+          const hot = hotClosure.has(args.path);
+          const entry = !own && lazy.includes(args.path);
+          const deps = [
+            path.join(src, 'cli.ts'),
+            ...(own || (entry && !hot) ? core : []),
+            ...((own && !hot) || (entry && !hot && !sharedClosure.has(args.path)) ? shared : []),
+          ];
+          const imports = deps.filter((f) => f !== args.path).map((f) => `import '${importPath(args.path, f)}';\n`);
           return { contents: imports.join('') + code, loader: 'ts' };
         });
       },

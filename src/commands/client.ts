@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ENVIRONMENTS } from '../citi/endpoints.js';
 import { PSD2_DEFAULT_COUNTRY } from '../citi/psd2.js';
-import { PASSPHRASE_ENV } from '../config/profiles.js';
+import { PASSPHRASE_ENV } from '../config/options.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface ClientRegisterOptions {

@@ -1,5 +1,6 @@
 /** The completion scripts, and the candidates `citi __complete` offers for the word being completed. */
 import type { Command, Option } from 'commander';
+import { COUNTRIES, ENVIRONMENTS } from '../citi/endpoints.js';
 import type { Factory } from '../factory.js';
 import { SHELLS, type Shell } from './completion.js';
 
@@ -86,14 +87,10 @@ async function optionValues(opt: Option, f: Factory, values: Record<string, stri
       return profileNames(f);
     case '--card':
       return cardIds(f, values.profile);
-    case '--env': {
-      const { ENVIRONMENTS } = await import('../citi/endpoints.js');
+    case '--env':
       return Object.keys(ENVIRONMENTS);
-    }
-    case '--country': {
-      const { COUNTRIES } = await import('../citi/endpoints.js');
+    case '--country':
       return COUNTRIES;
-    }
     default:
       return [];
   }

@@ -1,7 +1,7 @@
 /** `citi login` / `citi logout`: keep an app's client ID (config) and secret (store) per profile. */
 import type { Command } from 'commander';
 import { COUNTRIES, ENVIRONMENTS } from '../citi/endpoints.js';
-import { CUSTOMER_SIGN_INS, PASSPHRASE_ENV } from '../config/profiles.js';
+import { CUSTOMER_SIGN_INS, PASSPHRASE_ENV } from '../config/options.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface LoginOptions {

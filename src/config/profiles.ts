@@ -5,6 +5,7 @@ import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type E
 import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
 import { closest } from '../util/suggest.js';
+import type { CustomerSignIn } from './options.js';
 import { configDir } from './paths.js';
 
 export type StoreKind = 'keychain' | 'file' | 'memory';
@@ -38,8 +39,7 @@ export interface Profile {
   username?: string;
 }
 
-export type CustomerSignIn = 'browser' | 'password';
-export const CUSTOMER_SIGN_INS: readonly CustomerSignIn[] = ['browser', 'password'];
+export { CUSTOMER_SIGN_INS, PASSPHRASE_ENV, type CustomerSignIn } from './options.js';
 
 export interface ConfigFile {
   version: 1;
@@ -275,6 +275,3 @@ export function validateBaseUrl(value: string): string {
   if (url.search || url.hash) throw new UsageError('The base URL must not carry a query or fragment');
   return url.toString().replace(/\/+$/, '');
 }
-
-/** The environment variable that holds a PKCS#12 passphrase. */
-export const PASSPHRASE_ENV = 'CITI_P12_PASSPHRASE';

@@ -3,7 +3,6 @@
  * of idempotent calls, proxies, TLS settings, and --verbose traces with secrets redacted. got is
  * imported on first use.
  */
-import { randomUUID } from 'node:crypto';
 import type { Agent as HttpsAgent } from 'node:https';
 import { ApiError, AuthError, type CliError } from '../errors.js';
 import { waitText } from '../util/duration.js';
@@ -88,7 +87,7 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...lower(req.headers) };
     if (req.bearer !== undefined) {
       headers.authorization = `Bearer ${req.bearer}`;
-      headers.uuid ??= randomUUID();
+      headers.uuid ??= crypto.randomUUID();
       headers.client_id ??= this.options.clientId;
     }
     let body = req.body;

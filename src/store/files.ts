@@ -2,7 +2,6 @@
  * This user's shared files (config.json, secrets.json, lock files): faults that name the path,
  * atomic writes that go through symlinks, and JSON files changed under a cross-process lock.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { withLock } from './lock.js';
@@ -91,7 +90,7 @@ export async function writeTarget(file: string): Promise<string> {
  */
 export async function writeAtomic(file: string, text: string, mode = 0o600): Promise<void> {
   const target = await writeTarget(file);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
     await fs.writeFile(tmp, text, { mode, flag: 'wx' });
     await fs.rename(tmp, target);

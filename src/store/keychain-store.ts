@@ -12,7 +12,7 @@
  * unlock an item it found ("unlock prompt was dismissed" when nobody can answer the prompt). So
  * an empty answer is trusted only once a write has worked in this process.
  */
-import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { StoreUnavailableError } from '../errors.js';
 import { KEYCHAIN_SERVICE, type SecretStore } from './secret-store.js';
 
@@ -25,7 +25,7 @@ export const KEYCHAIN_HINT =
 export class KeychainStore implements SecretStore {
   readonly kind = 'keychain' as const;
   readonly location: string;
-  private keyring?: Promise<KeyringModule>;
+  private keyring?: KeyringModule;
   /** Set once a write has worked: from then on an empty answer means empty, not locked. */
   private writable?: Promise<void>;
 
@@ -60,7 +60,7 @@ export class KeychainStore implements SecretStore {
   private checkWritable(): Promise<void> {
     if (process.platform !== 'linux') return Promise.resolve();
     this.writable ??= (async () => {
-      const probe = `probe/${process.pid}-${randomUUID()}`;
+      const probe = `probe/${process.pid}-${crypto.randomUUID()}`;
       await this.call('write', probe, (entry, signal) => entry.setPassword('probe', signal));
       await this.call('delete', probe, (entry, signal) => entry.deleteCredential(signal));
     })();
@@ -82,8 +82,10 @@ export class KeychainStore implements SecretStore {
     });
     try {
       const work = (async () => {
-        this.keyring ??= import('@napi-rs/keyring');
-        const { AsyncEntry } = await this.keyring;
+        // require(), not import(): the package is CommonJS, and importing it from ESM first scans
+        // its source for exports, which costs every keychain run milliseconds.
+        this.keyring ??= createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
+        const { AsyncEntry } = this.keyring;
         const entry = new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
         return op(entry, controller.signal);
       })();

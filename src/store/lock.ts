@@ -9,7 +9,6 @@
  * (a different start time: the pid was reused), or when it holds no owner (an older writer killed
  * half-way): a live holder keeps it however long its HTTP and keychain calls take.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describeFsError, makeFolder, type Fault } from './files.js';
@@ -33,7 +32,7 @@ export async function withLock<T>(dir: string, name: string, fn: () => Promise<T
   const file = path.join(dir, name.replace(/[^\w.-]/g, '_') + '.lock');
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
   const mine = `${process.pid} ${Date.now()} ${(await startTime(process.pid)) ?? '-'}`;
-  const draft = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.new`;
+  const draft = `${file}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.new`;
   try {
     await fs.writeFile(draft, mine, { mode: 0o600 });
   } catch (err) {
@@ -86,7 +85,7 @@ async function takeLock(draft: string, file: string, mine: string): Promise<void
 async function takeOverIfStale(file: string): Promise<boolean> {
   const seen = await readLock(file);
   if (!seen || !(await isStale(seen))) return false;
-  const aside = `${file}.${process.pid}.${randomUUID()}.stale`;
+  const aside = `${file}.${process.pid}.${crypto.randomUUID()}.stale`;
   try {
     await fs.rename(file, aside);
   } catch {

@@ -6,7 +6,6 @@
  * environment own one of their own, so they never read or write a saved profile's tokens.
  * Every change is read-modify-write under a lock shared by all citi processes of this user.
  */
-import { createHash } from 'node:crypto';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
 import type { ResolvedProfile } from '../config/profiles.js';
@@ -62,7 +61,7 @@ export function identityOf(p: IdentityFields): string {
 /** The owner of a resolved profile's tokens: the saved profile, or (environment identity) an entry named after the identity. */
 export function tokenOwner(p: IdentityFields & Pick<ResolvedProfile, 'name' | 'envIdentity'>): TokenOwner {
   const identity = identityOf(p);
-  const name = p.envIdentity ? `@env/${createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
+  const name = p.envIdentity ? `@env/${process.getBuiltinModule('node:crypto').createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
   return { name, identity };
 }
 
