@@ -36,6 +36,39 @@ describe('CITI_TIMEOUT_MS bounds a whole call, retries included', () => {
   });
 });
 
+describe('CITI_TIMEOUT_MS and CITI_KEYCHAIN_TIMEOUT_MS are bounded like --timeout', () => {
+  it('too long (past what a timer holds), negative, zero or not a number: a usage error naming the variable, nothing sent', async () => {
+    let hits = 0;
+    const server = await strictServer(() => {
+      hits += 1;
+      return TOKEN;
+    });
+    const home = await tempConfigHome();
+    for (const [name, args, base] of [
+      ['CITI_TIMEOUT_MS', ['call', '/v1/apac/onboarding/products'], envCreds(server.baseUrl)],
+      ['CITI_KEYCHAIN_TIMEOUT_MS', ['--store', 'keychain', 'login', '--base-url', server.baseUrl, '--client-id', 'id', '--client-secret-stdin', '--no-verify'], {}],
+    ] as const) {
+      for (const [value, says] of [
+        ['3000000000', /too long: at most 24h/],
+        ['-1', /not a duration/],
+        ['0', /must be positive/],
+        ['soon', /not a duration/],
+      ] as const) {
+        const res = await spawnCli([...args], { env: testEnv(home, { ...base, [name]: value }), stdin: 'secret' });
+        expect(res.code, `${name}=${value}: ${res.stderr}`).toBe(2);
+        expect(res.stderr).toContain(name);
+        expect(res.stderr).toMatch(says);
+        expect(res.stderr).not.toMatch(/within -?\d+ ?ms/);
+      }
+    }
+    expect(hits).toBe(0);
+    // A day is still accepted.
+    const ok = await spawnCli(['call', '/v1/apac/onboarding/products'], { env: testEnv(home, { ...envCreds(server.baseUrl), CITI_TIMEOUT_MS: '86400000' }) });
+    expect(ok.stderr).not.toContain('CITI_TIMEOUT_MS');
+    expect(hits).toBeGreaterThan(0);
+  });
+});
+
 describe('messages that fit the case', () => {
   it('a reset connection mentions client certificates only when the profile uses mutual TLS', async () => {
     const resets = net.createServer((s) => s.destroy());
