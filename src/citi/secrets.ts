@@ -13,6 +13,15 @@ export const SECRET_FIELDS = new Set([
   // Not a credential, but personal: a card holder's phone number never appears in a trace.
   'citicardholderphonenumber',
   'otp',
+  'otptoken',
+  // Card secrets of the catalogue's card endpoints (test/citi/secrets.test.ts checks none is missed).
+  'cvv',
+  'encryptedcvv',
+  'newpin',
+  'encryptedpin',
+  'pinregistrationkey',
+  'cardactivationcode',
+  'accountaccesscode',
   'password',
   'passphrase',
   'authorization',

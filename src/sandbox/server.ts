@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
-import { endpointKey, matchEndpoint } from '../citi/catalogue.js';
+import { endpointKey, matchEndpoint, redactPathSecrets } from '../citi/catalogue.js';
 import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
 import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
@@ -73,8 +73,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       .then((reply) => {
         send(res, reply);
         if (log) {
-          const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+          const [raw = '', query = ''] = (req.url ?? '').split('?', 2);
           const q = query ? '?' + redactQuery(query) : '';
+          const path = raw.startsWith(SANDBOX_BASE_PATH + '/') ? SANDBOX_BASE_PATH + redactPathSecrets(raw.slice(SANDBOX_BASE_PATH.length), req.method) : raw;
           log(`${req.method} ${path}${q} ${reply.status} ${(performance.now() - started).toFixed(1)}ms`);
         }
       });
