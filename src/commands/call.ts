@@ -43,7 +43,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-i, --include', 'print the status line and response headers first')
     .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
-    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ)")
+    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ; exit 2 when Citi publishes no answer schema and the answer is not empty)")
     .addHelpText(
       'after',
       examples(
@@ -115,9 +115,12 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
     // Loaded only here: the schemas and ajv are not needed by a plain call.
     const { describeProblems, loadSchemas } = await import('../citi/catalogue-validate.js');
     const where = `${validated.method} ${validated.path}`;
-    const problems = (await loadSchemas()).check(validated, 'response', res.body ?? null);
-    if (problems.length) throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(problems)}`);
-    f.info(`✓ The answer matches Citi's published schema for ${where}`);
+    const check = (await loadSchemas()).checkAnswer(validated, { text: res.text ?? '', body: res.body });
+    if (check.verdict === 'differs') throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(check.problems)}`);
+    if (check.verdict === 'unchecked') {
+      throw new UsageError(`--validate: no published answer schema for ${where}: nothing checked`, 'Citi publishes no answer body for this endpoint; call it without --validate.');
+    }
+    f.info(check.empty ? `✓ The answer is empty, as Citi publishes for ${where}` : `✓ The answer matches Citi's published schema for ${where}`);
   }
 }
 
