@@ -19,7 +19,8 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
 import { loadClientTls, PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
-import { identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
+import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
+import { lockDir } from '../config/paths.js';
 import { canPrompt, colorOn, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -79,8 +80,9 @@ export function register(program: Command, env: CommandEnv): void {
     .command('logout')
     .description("Forget a profile's client secret and cached tokens (revoke them first with `citi revoke`)")
     .option('--forget-profile', 'remove the profile settings too')
-    .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile'))
-    .action(async (opts: { forgetProfile?: boolean }, cmd: Command) => runLogout(factoryFor(cmd, env), opts));
+    .option('--all-identities', 'also forget the cached tokens of every environment identity (CITI_CLIENT_ID, CITI_BASE_URL, ... runs) in the store')
+    .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile', 'CITI_CLIENT_ID=... CITI_CLIENT_SECRET=... citi logout   # the tokens of that identity', 'citi logout --all-identities --store file'))
+    .action(async (opts: { forgetProfile?: boolean; allIdentities?: boolean }, cmd: Command) => runLogout(factoryFor(cmd, env), opts));
 }
 
 export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
@@ -223,17 +225,35 @@ export function validateRedirectUri(value: string): string {
   return value;
 }
 
-export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {
+export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
   const name = await f.profileName();
   const existing = await f.config.getProfile(name);
-  if (!existing) throw new UsageError(`Unknown profile "${name}"`);
+  // Credentials or settings from the environment keep tokens of their own identity: forget those too.
+  const fromEnv = await f.profile().then(
+    (p) => (p.envIdentity ? p : undefined),
+    (err: unknown) => {
+      if (err instanceof UsageError) return undefined;
+      throw err;
+    },
+  );
+  if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw new UsageError(`Unknown profile "${name}"`);
   const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
-  const hadSecret = await secrets.delete(accounts.clientSecret(name));
-  await secrets.delete(accounts.p12Passphrase(name));
-  const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
-  if (opts.forgetProfile) await f.config.removeProfile(name);
   const s = await style(colorOn(f.io, 'stderr'));
-  const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
-  f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+  if (existing) {
+    const hadSecret = await secrets.delete(accounts.clientSecret(name));
+    await secrets.delete(accounts.p12Passphrase(name));
+    const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
+    if (opts.forgetProfile) await f.config.removeProfile(name);
+    const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
+    f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+  }
+  if (fromEnv) {
+    const had = await f.tokensIn(secrets, tokenOwner(fromEnv)).clear();
+    f.info(`${s.green('✓')} Environment identity (client ${fromEnv.clientId} at ${fromEnv.baseUrl}): forgot ${had ? 'cached tokens' : 'nothing stored'}`);
+  }
+  if (opts.allIdentities) {
+    const cleared = await clearEnvIdentities(secrets, lockDir(f.io.env));
+    f.info(`${s.green('✓')} Forgot the cached tokens of ${cleared} environment ${cleared === 1 ? 'identity' : 'identities'} (${secrets.location})`);
+  }
 }

@@ -54,6 +54,11 @@ export class FileStore implements SecretStore {
     });
   }
 
+  async list(): Promise<string[]> {
+    this.warnOnce();
+    return Object.keys(await this.json.read());
+  }
+
   private warnOnce(): void {
     if (this.warned) return;
     this.warned = true;
