@@ -164,7 +164,6 @@ export class JsonFile<T> {
         }
         return result;
       },
-      { fault },
     );
   }
 }

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { StoreUnavailableError } from '../errors.js';
 import { describeFsError, makeFolder, type Fault } from './files.js';
 
 /** Beyond any real hold (HTTP timeout plus keychain timeouts): where a reused pid cannot be told apart otherwise. */
@@ -25,14 +26,12 @@ const EMPTY_GRACE_MS = 2000;
 export interface LockOptions {
   /** How long to wait for a live holder (default 90 s). */
   timeoutMs?: number;
-  /** Builds the error for a lock that cannot be taken (the caller knows its exit code). */
-  fault?: Fault;
 }
 
-const plainFault: Fault = (message, hint) => new Error(hint ? `${message}\n  ${hint}` : message);
+/** A lock that cannot be taken is one fault whichever file it guards: the lock folder's, exit 4. */
+const fault: Fault = (message, hint) => new StoreUnavailableError(message, hint);
 
 export async function withLock<T>(dir: string, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const fault = opts.fault ?? plainFault;
   const hint = `The lock folder ${dir} must be a folder this user can write.`;
   await makeFolder(dir, fault, hint);
   const file = path.join(dir, name.replace(/[^\w.-]/g, '_') + '.lock');

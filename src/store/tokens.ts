@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/catalogue.js';
 import type { ResolvedProfile } from '../config/profiles.js';
-import { StoreUnavailableError } from '../errors.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';
 
@@ -132,7 +131,7 @@ export class TokenStore {
 
   /** Runs fn under this profile's token lock: use it around refreshes so only one process rotates. */
   locked<T>(fn: () => Promise<T>): Promise<T> {
-    return withLock(this.lockDir, `tokens-${this.owner.name}`, fn, { fault: (message, hint) => new StoreUnavailableError(message, hint) });
+    return withLock(this.lockDir, `tokens-${this.owner.name}`, fn);
   }
 
   /** Changes the map; call inside `locked` (it does not lock, so that callers can compose steps). */
@@ -161,7 +160,6 @@ export class TokenStore {
         if (next.length) await this.secrets.set(accounts.envIndex, JSON.stringify(next));
         else await this.secrets.delete(accounts.envIndex);
       },
-      { fault: (message, hint) => new StoreUnavailableError(message, hint) },
     );
   }
 

@@ -74,6 +74,9 @@ describe('file-system faults', () => {
     await fs.writeFile(path.join(dir, 'secrets.json'), JSON.stringify({ 'default/client-secret': sb.clientSecret }), { mode: 0o600 });
     await fs.writeFile(path.join(dir, 'locks'), '');
     expectFault(await citi(['token']), 4, path.join(dir, 'locks'));
+    // One fault, one exit code, whichever lock is hit first: the config file's, the secrets file's or a token's.
+    for (const store of ['memory', 'file']) expectFault(await citi(['--store', store, ...LOGIN], 'secret'), 4, path.join(dir, 'locks'));
+    expectFault(await citi(['logout']), 4, path.join(dir, 'locks'));
   });
 
   it('a symlinked config.json and secrets.json are written through to their targets, and stay links', async () => {
