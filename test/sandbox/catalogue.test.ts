@@ -18,6 +18,8 @@ let s: RunningSandbox;
 // Loaded before the tests are collected: which endpoints have a required field decides the cases.
 const schemas: CatalogueSchemas = await loadSchemas();
 const tokens: Record<CatalogueEntry['kind'], string> = { 'two-legged': '', 'three-legged': '', card: '' };
+/** Customer tokens with one scope each: every endpoint's scope is missing from at least one of them. */
+const narrow: Record<string, string> = {};
 
 /** Values the hand-written routes need to find their seeded data (SandboxUser1, card 8653). */
 const VALUES: Record<string, unknown> = {
@@ -39,11 +41,11 @@ interface Answer {
   body: unknown;
 }
 
-async function call(entry: Pick<CatalogueEntry, 'method' | 'kind'>, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(entry: Pick<CatalogueEntry, 'method' | 'kind'>, path: string, init: { body?: unknown; headers?: Record<string, string>; token?: string } = {}): Promise<Answer> {
   const res = await fetch(s.url + path, {
     method: entry.method,
     headers: {
-      authorization: `Bearer ${tokens[entry.kind]}`,
+      authorization: `Bearer ${init.token ?? tokens[entry.kind]}`,
       uuid: randomUUID(),
       client_id: s.clientId,
       accept: 'application/json',
@@ -96,6 +98,7 @@ beforeAll(async () => {
   const two = await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' });
   tokens['two-legged'] = two.body.access_token as string;
   tokens['three-legged'] = (await signIn(s, { scope: SCOPES.threeLegged.join(' ') })).access_token;
+  for (const scope of ['meta_data', 'reference_data']) narrow[scope] = (await signIn(s, { scope })).access_token;
   // A card token for card 8653, activated, with the fixed sandbox OTP.
   const enroll = await fetch(s.url + '/cardAuth/oauth2/authorize/SG/gcb', {
     method: 'POST',
@@ -202,6 +205,39 @@ function requiredFieldOf(schema: object): string | undefined {
   const s = (ref ? schemas.definitions[ref.replace('#/definitions/', '')] : schema) as { required?: string[] };
   return s.required?.[0];
 }
+
+/** The path with a placeholder in every parameter: the guard answers before anything is looked up. */
+function placeholderPath(entry: CatalogueEntry): string {
+  return entry.path.replace(/\{(\w+)\}/g, (_, name: string) => `${name.toUpperCase()}1`);
+}
+
+/** A kind of token an endpoint does not take. */
+const WRONG_KIND: Record<CatalogueEntry['kind'], CatalogueEntry['kind']> = { 'two-legged': 'three-legged', 'three-legged': 'two-legged', card: 'three-legged' };
+
+describe.each(API_CATALOGUE.map((e) => [endpointKey(e), e] as const))('emulator guard: %s', (_key, entry) => {
+  const path = placeholderPath(entry);
+
+  it(`refuses a token of another kind with 403 accessNotConfigured`, async () => {
+    const wrong = WRONG_KIND[entry.kind];
+    const res = await call(entry, path, { token: tokens[wrong] });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body).toMatchObject({ code: 'accessNotConfigured', details: `This API takes a ${entry.kind} token; a ${wrong} token was sent` });
+  });
+
+});
+
+const CUSTOMER = API_CATALOGUE.filter((e) => e.kind === 'three-legged');
+
+describe.each(CUSTOMER.map((e) => [endpointKey(e), e] as const))('emulator guard: %s', (_key, entry) => {
+  const path = placeholderPath(entry);
+
+  it('refuses a customer token lacking its scope with 403 accessNotConfigured', async () => {
+    const scope = entry.scope === 'meta_data' ? 'reference_data' : 'meta_data';
+    const res = await call(entry, path, { token: narrow[scope]! });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body).toMatchObject({ code: 'accessNotConfigured', details: `The token lacks the scope "${entry.scope}"` });
+  });
+});
 
 describe('emulator: flows that span endpoints', () => {
   const find = (method: string, path: string) => API_CATALOGUE.find((e) => e.method === method && e.path === path)!;
