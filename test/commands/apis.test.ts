@@ -60,14 +60,14 @@ describe('citi apis', () => {
     expect(unknown.stderr).toContain('The catalogue has GET /v1/accounts');
   });
 
-  it('start-up: --help loads neither the schemas nor ajv; apis show loads both', async () => {
+  it('start-up: --help, apis and a plain call load neither the schemas nor ajv; apis show and call --validate load both', async () => {
     const trace = pathToFileURL(path.join(ROOT, 'test/helpers/trace-loads.mjs')).href;
     const dir = await tempConfigHome();
     let n = 0;
     /** The modules `citi ARGS` loaded that belong to the schemas or ajv; and all it loaded. */
-    const run = async (args: string[]) => {
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
       const file = path.join(dir, `trace-${n++}.txt`);
-      const res = await spawnCli(args, { env: await env({ NODE_OPTIONS: `--import=${trace}`, TRACE_LOADS_FILE: file }) });
+      const res = await spawnCli(args, { env: await env({ ...extra, NODE_OPTIONS: `--import=${trace}`, TRACE_LOADS_FILE: file }) });
       expect(res.code, res.stderr).toBe(0);
       const all = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean);
       return { all, heavy: all.filter((u) => /catalogue-schemas|\/node_modules\/ajv\//.test(u)) };
@@ -79,6 +79,15 @@ describe('citi apis', () => {
     const show = await run(['apis', 'show', 'GET', '/v1/accounts']);
     expect(show.heavy.some((u) => u.includes('catalogue-schemas'))).toBe(true);
     expect(show.heavy.some((u) => u.includes('/ajv/'))).toBe(true);
+    // A call against the emulator: the index of paths only, unless asked to validate.
+    const s = await sandbox();
+    const creds = { CITI_BASE_URL: s.url, CITI_CLIENT_ID: s.clientId, CITI_CLIENT_SECRET: s.clientSecret, CITI_STORE: 'memory' };
+    const plain = await run(['call', 'GET', '/v1/apac/onboarding/products'], creds);
+    expect(plain.all.some((u) => u.endsWith('/catalogue-index.js'))).toBe(true);
+    expect(plain.heavy).toEqual([]);
+    const validated = await run(['call', '--validate', 'GET', '/v1/apac/onboarding/products'], creds);
+    expect(validated.heavy.some((u) => u.includes('catalogue-schemas'))).toBe(true);
+    expect(validated.heavy.some((u) => u.includes('/ajv/'))).toBe(true);
   });
 });
 
