@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
 import type { OAuthErrorBody } from '../citi/oauth.js';
+import type { IssuedToken } from './state.js';
 
 export interface SandboxRequest {
   method: string;
@@ -16,6 +17,8 @@ export interface SandboxRequest {
   rawBody: string;
   params: Record<string, string>;
   socket: Socket | TLSSocket;
+  /** The caller's token, once the catalogue's check of the endpoint (kind, scope) accepted it. */
+  token?: IssuedToken;
 }
 
 export interface SandboxReply {

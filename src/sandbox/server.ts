@@ -157,6 +157,7 @@ async function handle(
     if (route.method !== method) continue;
     const r = request(params);
     const token = api ? await checkCatalogued(r, state, api.entry) : undefined;
+    if (token) r.token = token;
     const reply = await route.handler(r);
     if (api && token) recordAnswer(r, state, api, token, reply);
     return reply;
