@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_CATALOGUE, SCOPES, endpointKey, type CatalogueEntry } from '../../src/citi/catalogue.js';
 import { loadSchemas, type CatalogueSchemas } from '../../src/citi/catalogue-validate.js';
 import { sampleFromSchema } from '../../src/citi/schema-sample.js';
+import { resolveRef } from '../../src/citi/schema-ref.js';
 import { flowFamily, isPreprocess } from '../../src/sandbox/api-catalogue.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { basic, signIn, tokenCall } from './three-legged-helpers.js';
@@ -88,8 +89,7 @@ async function wellFormed(entry: CatalogueEntry, values: Record<string, unknown>
 }
 
 function hasProperty(schema: object, name: string): boolean {
-  const ref = (schema as { $ref?: string }).$ref;
-  const s = (ref ? schemas.definitions[ref.replace('#/definitions/', '')] : schema) as { properties?: Record<string, unknown> };
+  const s = resolveRef(schema, schemas.definitions).schema as { properties?: Record<string, unknown> };
   return Boolean(s?.properties && name in s.properties);
 }
 
@@ -201,8 +201,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function requiredFieldOf(schema: object): string | undefined {
-  const ref = (schema as { $ref?: string }).$ref;
-  const s = (ref ? schemas.definitions[ref.replace('#/definitions/', '')] : schema) as { required?: string[] };
+  const s = resolveRef(schema, schemas.definitions).schema as { required?: string[] };
   return s.required?.[0];
 }
 
