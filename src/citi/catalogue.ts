@@ -7,6 +7,7 @@
  */
 import { ENDPOINTS } from './catalogue-index.js';
 import { isSecretField, REDACTED } from './secrets.js';
+import { safeDecode } from '../util/decode.js';
 
 export type TokenKind = 'two-legged' | 'three-legged' | 'card';
 
@@ -130,13 +131,6 @@ function splitQuery(path: string): [string, string | undefined] {
   return q < 0 ? [path, undefined] : [path.slice(0, q), path.slice(q + 1)];
 }
 
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
 
 /**
  * What a three-legged sign-in asks for by default: the core customer APIs (accounts, profile,

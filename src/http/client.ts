@@ -10,6 +10,7 @@ import { waitText } from '../util/duration.js';
 import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
 import { Proxies, type ProxyRoute } from './proxy.js';
 import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
+import { safeDecode } from '../util/decode.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const RETRY_LIMIT = 2;
@@ -220,13 +221,6 @@ function proxyAuthError(route: ProxyRoute): ApiError {
   );
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 function lower(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
