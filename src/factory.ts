@@ -6,7 +6,6 @@
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
 import { ConfigStore, profileName, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
-import { lockDir } from './config/paths.js';
 import { AuthError, rangeAsUsage, StoreUnavailableError, UsageError } from './errors.js';
 import { parseWait } from './util/duration.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';
@@ -79,7 +78,7 @@ export class Factory {
         kind === 'keychain'
           ? new KeychainStore(timeout)
           : kind === 'file'
-            ? new FileStore(path.join(this.config.dir, 'secrets.json'), (m) => this.info(m))
+            ? new FileStore(path.join(this.config.dir, 'secrets.json'), (m) => this.info(m), this.config.lockDir)
             : new MemoryStore();
       this.stores.set(kind, store);
     }
@@ -128,7 +127,7 @@ export class Factory {
 
   /** A token cache in the given store, locked across citi processes. */
   tokensIn(secrets: SecretStore, owner: TokenOwner): TokenStore {
-    return new TokenStore(secrets, owner, lockDir(this.io.env));
+    return new TokenStore(secrets, owner, this.config.lockDir);
   }
 
   /** The tokens of the profile's identity (see src/store/tokens.ts). */

@@ -20,7 +20,6 @@ import type { Factory } from '../factory.js';
 import { accounts } from '../store/secret-store.js';
 import { loadClientTls, PASSPHRASE_ENV, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
-import { lockDir } from '../config/paths.js';
 import { canPrompt, colorOn, readAll } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -253,7 +252,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; all
     f.info(`${s.green('✓')} Environment identity (client ${fromEnv.clientId} at ${fromEnv.baseUrl}): forgot ${had ? 'cached tokens' : 'nothing stored'}`);
   }
   if (opts.allIdentities) {
-    const cleared = await clearEnvIdentities(secrets, lockDir(f.io.env));
+    const cleared = await clearEnvIdentities(secrets, f.config.lockDir);
     f.info(`${s.green('✓')} Forgot the cached tokens of ${cleared} environment ${cleared === 1 ? 'identity' : 'identities'} (${secrets.location})`);
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
 import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
-import { configDir } from './paths.js';
+import { configDir, lockDir } from './paths.js';
 
 export type StoreKind = 'keychain' | 'file' | 'memory';
 export const STORE_KINDS: readonly StoreKind[] = ['keychain', 'file', 'memory'];
@@ -47,7 +47,11 @@ export class ConfigStore {
   readonly file: string;
   private readonly json: JsonFile<ConfigFile>;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** The lock folder of this user's files (config/paths.ts lockDir). */
+    readonly lockDir: string,
+  ) {
     this.file = path.join(dir, 'config.json');
     // Config faults are the user's to fix: exit 2, naming the file.
     const fault = (message: string, hint?: string) => new UsageError(message, hint);
@@ -60,13 +64,13 @@ export class ConfigStore {
           : { invalid: 'it needs a "profiles" object' },
       fault,
       hint: 'Fix or move it (settings are in config.json under XDG_CONFIG_HOME, default ~/.config/citi-sandbox), then run `citi login` again.',
-      lockDir: path.join(dir, 'locks'),
+      lockDir,
       lockName: 'config',
     });
   }
 
   static forEnv(env: NodeJS.ProcessEnv): ConfigStore {
-    return new ConfigStore(configDir(env));
+    return new ConfigStore(configDir(env), lockDir(env));
   }
 
   read(): Promise<ConfigFile> {
