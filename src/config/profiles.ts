@@ -152,6 +152,21 @@ export function chosenStoreKind(flag: string | undefined, env: NodeJS.ProcessEnv
   return parseStoreKind(flag, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
 }
 
+/**
+ * Whose tokens these are (base URL, client ID, country, business), as one comparable string. Both
+ * sides of any comparison go through it: the base URL parsed (scheme and host lower-cased, a
+ * default port dropped) and without a trailing slash, so a hand-edited `…:443` is the same app.
+ */
+export function identityOf(p: Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>): string {
+  let baseUrl = p.baseUrl;
+  try {
+    baseUrl = new URL(p.baseUrl).toString();
+  } catch {
+    // not a URL: compared as written
+  }
+  return JSON.stringify([baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
+}
+
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
   const { env } = input;
   const name = await profileName(input);
@@ -179,10 +194,8 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   // The saved profile's identity, as it would resolve with nothing from the environment.
   const asSaved =
     saved !== undefined &&
-    clientId === saved.clientId &&
-    baseUrl === (saved.baseUrl || ENVIRONMENTS.sandbox).replace(/\/+$/, '') &&
-    country === (saved.country || DEFAULT_COUNTRY).toLowerCase() &&
-    business === (saved.business || DEFAULT_BUSINESS).toLowerCase();
+    identityOf({ baseUrl, clientId, country, business }) ===
+      identityOf({ baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox, clientId: saved.clientId, country: saved.country || DEFAULT_COUNTRY, business: saved.business || DEFAULT_BUSINESS });
   return {
     name,
     baseUrl,

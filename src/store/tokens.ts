@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/catalogue.js';
-import type { ResolvedProfile } from '../config/profiles.js';
+import { identityOf, type ResolvedProfile } from '../config/profiles.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';
 
@@ -51,9 +51,7 @@ export interface TokenOwner {
 
 type IdentityFields = Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>;
 
-export function identityOf(p: IdentityFields): string {
-  return JSON.stringify([p.baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
-}
+export { identityOf };
 
 /** The owner of a resolved profile's tokens: the saved profile, or (environment identity) an entry named after the identity. */
 export function tokenOwner(p: IdentityFields & Pick<ResolvedProfile, 'name' | 'envIdentity'>): TokenOwner {
