@@ -71,24 +71,40 @@ export interface EndpointMatch {
  * method, any method on that path; with one, only that method.
  */
 export function matchEndpoint(path: string, method?: string): EndpointMatch | undefined {
-  const bare = foldSlashes(splitQuery(path)[0]);
-  const got = bare.split('/');
+  const got = requestSegments(path);
   const want = method?.toUpperCase();
   for (const { entry, segments } of templates().get(got.length) ?? []) {
     if (want && entry.method !== want) continue;
-    const params: Record<string, string> = {};
-    let ok = true;
-    for (let i = 0; i < segments.length && ok; i++) {
-      const s = segments[i] as string;
-      const g = got[i] as string;
-      if (s.startsWith('{')) {
-        if (!g) ok = false;
-        else params[s.slice(1, -1)] = safeDecode(g);
-      } else ok = s === g;
-    }
-    if (ok) return { entry, params };
+    const params = matchSegments(segments, got);
+    if (params) return { entry, params };
   }
   return undefined;
+}
+
+/**
+ * A path against one template (`/v1/accounts/{accountId}`), as matchEndpoint matches: the values
+ * of its `{parameters}`, decoded, or undefined when it does not match. The emulator's routes too.
+ */
+export function matchTemplate(template: string, path: string): Record<string, string> | undefined {
+  return matchSegments(template.split('/'), requestSegments(path));
+}
+
+function requestSegments(path: string): string[] {
+  return foldSlashes(splitQuery(path)[0]).split('/');
+}
+
+function matchSegments(segments: readonly string[], got: readonly string[]): Record<string, string> | undefined {
+  if (segments.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as string;
+    const g = got[i] as string;
+    if (s.startsWith('{')) {
+      if (!g) return undefined;
+      params[s.slice(1, -1)] = safeDecode(g);
+    } else if (s !== g) return undefined;
+  }
+  return params;
 }
 
 /**

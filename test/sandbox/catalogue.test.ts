@@ -238,6 +238,20 @@ describe.each(CUSTOMER.map((e) => [endpointKey(e), e] as const))('emulator guard
   });
 });
 
+describe('emulator: one path matcher for routes and the catalogue', () => {
+  it('a path parameter that is not valid percent-encoding, or a trailing slash, is matched alike by hand-written and generic routes', async () => {
+    const two = { method: 'GET', kind: 'two-legged' } as const;
+    // Hand-written (rewards): no such link, not a 500; generic (reference data): the value as sent.
+    const rewards = await call(two, '/v1/apac/rewards/%ZZ/pointBalance');
+    expect(rewards.status, JSON.stringify(rewards.body)).toBeGreaterThanOrEqual(400);
+    expect(rewards.status).toBeLessThan(500);
+    const reference = await call(two, '/v1/utilities/referenceData/%ZZ');
+    expect(reference).toMatchObject({ status: 200, body: { referenceCode: '%ZZ' } });
+    const slash = await call(two, '/v1/apac/onboarding/products/');
+    expect(slash.status, JSON.stringify(slash.body)).toBe(200);
+  });
+});
+
 describe('emulator: flows that span endpoints', () => {
   const find = (method: string, path: string) => API_CATALOGUE.find((e) => e.method === method && e.path === path)!;
 
