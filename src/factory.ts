@@ -193,6 +193,24 @@ export class Factory {
     return secret;
   }
 
+  /**
+   * The customer's credentials for the password grant: the user ID given (--username, the profile),
+   * else CITI_USERNAME, else a prompt; the password given (read from --password-stdin by the
+   * command), else CITI_PASSWORD, else a masked prompt. Never from argv. Without a terminal to ask
+   * on: a usage error (exit 2) rather than a wait.
+   */
+  async customerCredentials(username: string | undefined, password?: string): Promise<{ username: string; password: string }> {
+    const env = this.io.env;
+    const hint = 'Give --username (or CITI_USERNAME) and the password on --password-stdin or in CITI_PASSWORD.';
+    let user = username || env.CITI_USERNAME || undefined;
+    if (!user && canPrompt(this.io)) user = (await this.prompter().input('Customer user ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
+    if (!user) throw new UsageError('No customer user ID for the password grant, and no terminal to ask for it', hint);
+    let secret = password ?? (env.CITI_PASSWORD || undefined);
+    if (secret === undefined && canPrompt(this.io)) secret = await this.prompter().password(`Password of ${user}`, { validate: (v) => (v ? true : 'Required') });
+    if (!secret) throw new UsageError(`No password for ${user}, and no terminal to ask for it`, hint);
+    return { username: user, password: secret };
+  }
+
   async authContext(): Promise<AuthContext> {
     const profile = await this.profile();
     return {
@@ -204,6 +222,7 @@ export class Factory {
       interactive: canPrompt(this.io),
       info: (m) => this.info(m),
       openBrowser: (url) => this.openBrowser(url),
+      customerCredentials: (username) => this.customerCredentials(username),
     };
   }
 

@@ -1,10 +1,20 @@
 /** The access token a resource call needs, by kind of token: reused, refreshed or newly obtained. */
 import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
+import { AuthError } from '../errors.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { cardToken } from './card.js';
 import { defaultThreeLeggedScopes, threeLeggedToken } from './authorization-code.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
+import { passwordToken } from './password.js';
+
+/** The password-grant token of the profile's customer; after a 401 (`stale`) it is refreshed or signed in again. */
+function customerPasswordToken(ctx: AuthContext, stale: boolean) {
+  const credentials = ctx.customerCredentials;
+  if (!credentials) throw new AuthError('No way to ask for the customer\'s password here');
+  const username = ctx.profile.username;
+  return passwordToken(ctx, { ...(username ? { username } : {}), credentials: (u) => credentials(u), stale });
+}
 
 export interface BearerRequest {
   kind: TokenKind;
@@ -21,7 +31,11 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
       return (await twoLeggedToken(ctx, { force: Boolean(req.force) })).record;
     case 'card':
       return cardToken(ctx, req.cardId, { force: Boolean(req.force) });
+    case 'password':
+      return (await customerPasswordToken(ctx, Boolean(req.force))).record;
     case 'three-legged': {
+      // A profile whose customers sign in by the password grant never needs a browser.
+      if (ctx.profile.customerSignIn === 'password') return (await customerPasswordToken(ctx, Boolean(req.force))).record;
       // A new sign-in asks for the profile's scopes plus this API's, so one consent serves many calls.
       const scope = req.api?.kind === 'three-legged' ? req.api.scope : defaultThreeLeggedScopes(ctx.profile);
       const signInScope = `${defaultThreeLeggedScopes(ctx.profile)} ${scope}`;

@@ -17,6 +17,11 @@ export interface AuthContext {
    * call) fail fast without one instead of waiting for a sign-in nobody will do.
    */
   interactive: boolean;
+  /**
+   * The customer's user ID and password for the password grant, called only when a new sign-in is
+   * needed: from the command (--password-stdin), the environment or a masked prompt.
+   */
+  customerCredentials?(username?: string): Promise<{ username: string; password: string }>;
   /** Opens a URL in the user's browser; throws with the reason when none can be opened. */
   openBrowser?(url: string): Promise<void>;
 }

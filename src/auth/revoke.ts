@@ -62,6 +62,8 @@ export const REVOKERS: Partial<Record<TokenKind, Revoker>> = {
   'two-legged': revokeTwoLeggedRecord,
   // The refresh token, with token_type_hint=refresh_token: the server revokes the pair.
   'three-legged': pairRevoker(revokeThreeLegged),
+  // A password-grant pair is a customer token like a three-legged one: revoked at the same endpoint.
+  password: pairRevoker(revokeThreeLegged),
   // The pair at the card revoke endpoint, with the country the card was enrolled in.
   card: pairRevoker(revokeCardAtServer),
 };

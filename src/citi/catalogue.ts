@@ -9,7 +9,8 @@ import { ENDPOINTS } from './catalogue-index.js';
 import { isSecretField, REDACTED } from './secrets.js';
 import { safeDecode } from '../util/decode.js';
 
-export type TokenKind = 'two-legged' | 'three-legged' | 'card';
+/** `password`: a customer token from the password grant (headless), used where a three-legged one is. */
+export type TokenKind = 'two-legged' | 'three-legged' | 'card' | 'password';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

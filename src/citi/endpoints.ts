@@ -16,6 +16,9 @@ export const DEFAULT_PATHS = {
   cardRefresh: '/cardAuth/oauth2/refresh',
   cardRevoke: '/cardAuth/oauth2/revoke',
   registerClient: '/psd2/v1/onboarding/clients',
+  /** The E2E public key (and a one-time bizToken) the password grant encrypts the password with. */
+  e2eKey: '/security/e2eKey',
+  passwordToken: '/password/oauth2/token/{cc}/{bc}',
 } as const;
 
 export type EndpointName = keyof typeof DEFAULT_PATHS;

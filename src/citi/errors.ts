@@ -1,6 +1,7 @@
 /** Citi's resource-API error body and the canonical errors of citi-api.md. */
 
-export type CitiErrorType = 'error' | 'warn' | 'invalid' | 'fatal';
+/** Citi documents error, warn, invalid and fatal; its client_id check answers with unAuthorized. */
+export type CitiErrorType = 'error' | 'warn' | 'invalid' | 'fatal' | 'unAuthorized';
 
 export interface CitiErrorBody {
   type: CitiErrorType;
@@ -16,12 +17,26 @@ export function isCitiErrorBody(body: unknown): body is CitiErrorBody {
   return typeof b.code === 'string' && typeof b.type === 'string';
 }
 
+/** Citi's words when it refuses who is calling (the app or the customer). */
+const CREDENTIALS_INVALID = 'Authorization credentials are missing or invalid';
+
 /** The standard errors, each with its HTTP status. */
 export const CITI_ERRORS = {
-  invalidRequest: { status: 400, body: { type: 'invalid', code: 'invalidRequest', details: 'Missing or invalid parameters' } },
+  /** Also Citi's answer to an unknown or malformed ID (account, card, payee, application) in a path, query or body. */
+  invalidRequest: { status: 400, body: { type: 'invalid', code: 'invalidRequest', details: 'Missing or invalid Parameters' } },
+  /** A missing, unknown, expired or revoked bearer token. */
   unAuthorized: {
     status: 401,
     body: { type: 'error', code: 'unAuthorized', details: 'Authorization credential is missing or invalid' },
+  },
+  /** A client_id header that is not the app the token was issued to. */
+  clientMismatch: { status: 401, body: { type: 'unAuthorized', code: '401', details: CREDENTIALS_INVALID } },
+  /** The password grant with an unknown user or a wrong password. */
+  invalidCredentials: { status: 401, body: { type: 'invalid', code: '401', details: CREDENTIALS_INVALID } },
+  /** The password grant without a live bizToken from GET /security/e2eKey [project-defined code]. */
+  invalidBizToken: {
+    status: 401,
+    body: { type: 'invalid', code: 'invalidBizToken', details: 'The bizToken is missing, expired or already used' },
   },
   accessNotConfigured: {
     status: 403,

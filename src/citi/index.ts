@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './secrets.js';
 export * from './catalogue.js';
 export * from './card.js';
+export * from './e2e.js';

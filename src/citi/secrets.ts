@@ -23,6 +23,8 @@ export const SECRET_FIELDS = new Set([
   'cardactivationcode',
   'accountaccesscode',
   'password',
+  // The one-time token of the password grant's E2E key.
+  'biztoken',
   'passphrase',
   'authorization',
   'proxy-authorization',

@@ -13,6 +13,8 @@ const KIND_NOTE: Record<TokenKind, string> = {
   'two-legged': 'two-legged (client credentials)',
   'three-legged': "three-legged (a customer's consent: authorization code or password grant)",
   card: 'card access token (card authorization with an OTP)',
+  // Never an API's own kind: the password grant's token is taken where a three-legged one is.
+  password: "password grant (a customer's token without a browser)",
 };
 
 export async function runApis(io: IO, text: string | undefined, opts: ApisOptions): Promise<void> {

@@ -12,7 +12,7 @@ import { printJson, printTable, tableRows, writeLine } from '../ui/output.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
-const AUTH_KINDS: TokenKind[] = ['two-legged', 'three-legged', 'card'];
+const AUTH_KINDS: TokenKind[] = ['two-legged', 'three-legged', 'card', 'password'];
 
 export interface CallOptions {
   data?: string;
@@ -41,7 +41,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--table', "print the answer's list as a table")
     .option('--raw', 'print the answer exactly as received')
     .option('-i, --include', 'print the status line and response headers first')
-    .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue)`)
+    .option('--auth <kind>', `kind of token: ${AUTH_KINDS.join(', ')} (default: from the API catalogue; customer APIs take the password grant's when the profile says --customer-sign-in password)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
     .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ; exit 2 when Citi publishes no answer schema and the answer is not empty)")
     .addHelpText(
@@ -51,6 +51,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi call POST /v1/apac/rewards/linkage --data @card.json',
         `citi call PUT /v1/apac/rewards/RLC00000001/activations --data '{"linkageConfirmationCode":"987654"}'`,
         'echo \'{"a":1}\' | citi call POST /v1/some/api --data @- --json',
+        'CITI_USERNAME=SandboxUser1 CITI_PASSWORD=... citi call GET /v1/accounts --auth password   # headless customer token',
         'citi call GET /v1/accounts --validate     # does the answer still match the published contract?',
       ),
     )

@@ -11,7 +11,9 @@ import {
   DEFAULT_COUNTRY,
   isLoopbackHost,
   chosenStoreKind,
+  CUSTOMER_SIGN_INS,
   validateBaseUrl,
+  type CustomerSignIn,
   type Profile,
   type ResolvedProfile,
 } from '../config/profiles.js';
@@ -41,6 +43,10 @@ export interface LoginOptions {
   p12?: string;
   p12PassphraseStdin?: boolean;
   ca?: string;
+  /** How customers sign in for customer APIs: browser (three-legged) or password (the password grant). */
+  customerSignIn?: string;
+  /** The customer's user ID for the password grant. */
+  username?: string;
   /** For callers in code (the demo): the secret itself. Never a command-line flag. */
   clientSecret?: string;
 }
@@ -61,6 +67,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--p12 <file>', 'client certificate and key as one PKCS#12 file instead of --cert/--key')
     .option('--p12-passphrase-stdin', `read the PKCS#12 passphrase from stdin (else ${PASSPHRASE_ENV}, else a masked prompt); kept in the store`)
     .option('--ca <file>', "CA certificate (PEM) to trust for the server's certificate (a private sandbox CA)")
+    .option('--customer-sign-in <how>', `how customers sign in for customer APIs: ${CUSTOMER_SIGN_INS.join(' or ')} (the password grant, headless)`)
+    .option('--username <id>', "the customer's user ID for --customer-sign-in password (the password is never saved)")
     .option('--no-verify', 'save without checking the credentials by getting a token')
     .option('--json', 'print the saved profile as JSON')
     .addHelpText(
@@ -71,6 +79,7 @@ export function register(program: Command, env: CommandEnv): void {
         'CITI_CLIENT_SECRET=... citi login --profile local --base-url http://127.0.0.1:8080/gcb/api --client-id sandbox-client',
         'citi login --store file ...                  # no keychain: a 0600 plaintext file, by your choice',
         'citi login --profile psd2 --cert qwac.pem --key qwac-key.pem --ca ca.pem   # mutual TLS for an existing profile',
+        'citi login --customer-sign-in password --username SandboxUser1   # customer APIs by the password grant (CI)',
       ),
     )
     .action(async (opts: LoginOptions, cmd: Command) => runLogin(factoryFor(cmd, env), opts));
@@ -142,6 +151,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   }
 
   const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : existing?.redirectUri;
+  if (opts.customerSignIn !== undefined && !(CUSTOMER_SIGN_INS as readonly string[]).includes(opts.customerSignIn)) {
+    throw new UsageError(`--customer-sign-in must be ${CUSTOMER_SIGN_INS.join(' or ')} (got "${opts.customerSignIn}")`);
+  }
+  const customerSignIn = (opts.customerSignIn as CustomerSignIn | undefined) ?? existing?.customerSignIn;
+  const username = opts.username?.trim() || existing?.username;
   const tls = tlsSettingsFrom(opts, existing?.tls);
   const p12Passphrase = tls?.p12
     ? await f.p12Passphrase(tls.p12, {
@@ -159,6 +173,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
     ...(redirectUri ? { redirectUri } : {}),
     ...(tls ? { tls } : {}),
+    ...(customerSignIn ? { customerSignIn } : {}),
+    ...(username ? { username } : {}),
   };
   if (storeKind === 'keychain') delete profile.store;
 
@@ -198,7 +214,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   await f.config.saveProfile(name, profile);
 
   if (opts.json) {
-    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}) });
+    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}), ...(customerSignIn ? { customerSignIn } : {}), ...(username ? { username } : {}) });
     return;
   }
   const s = await style(colorOn(f.io, 'stderr'));

@@ -23,7 +23,7 @@ export function register(program: Command, env: CommandEnv): void {
     .command('revoke')
     .description("Revoke the profile's tokens at the server, then forget them (all of them unless a kind is given)")
     .option('--two-legged', 'the two-legged tokens')
-    .option('--three-legged', 'the three-legged (customer) tokens; the server revokes each access/refresh pair')
+    .option('--three-legged', 'the customer tokens (three-legged and password grant); the server revokes each access/refresh pair')
     .option('--card <cardId>', 'the card token of this enrolled card (repeatable)', collect)
     .option('--all', 'every token of the profile (the default)')
     .option('--json', 'print what was revoked as JSON')
@@ -37,7 +37,8 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> {
   const { revokeStored } = await import('../auth/revoke.js');
   const ctx = await f.authContext();
-  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const] : [])];
+  // Customer tokens: three-legged and password-grant alike.
+  const kinds: TokenKind[] = [...(opts.twoLegged ? ['two-legged' as const] : []), ...(opts.threeLegged ? ['three-legged' as const, 'password' as const] : [])];
   const cards = new Set(opts.card ?? []);
   const all = opts.all || (kinds.length === 0 && cards.size === 0);
   const stored = await ctx.tokens.all();

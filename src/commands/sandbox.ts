@@ -19,6 +19,7 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   refreshTtl?: string;
   codeTtl?: string;
   controlFlowTtl?: string;
+  bizTokenTtl?: string;
   redirectUri?: string[];
   autoConsent?: boolean;
   json?: boolean;
@@ -41,6 +42,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--refresh-ttl <duration>', 'refresh token lifetime (default 30d)')
     .option('--code-ttl <duration>', 'authorization code lifetime (default 120s)')
     .option('--control-flow-ttl <duration>', 'card enrollment controlFlowId (OTP) lifetime (default 5m)')
+    .option('--biz-token-ttl <duration>', "password grant: how long a bizToken from GET /security/e2eKey stays usable (default 5m)")
     .option('--redirect-uri <uri>', 'a redirect URI registered for the seeded app (repeatable; default: any loopback URI)', collect)
     .option('--auto-consent', 'three-legged sign-ins skip the pages: consent is given at once as SandboxUser1 (for runs with no browser)')
     .option('--tls', 'serve HTTPS (certificates generated into a temporary folder unless --certs)')
@@ -54,6 +56,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --port 8080',
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
+        'citi sandbox start --biz-token-ttl 10s        # password grant: bizTokens expire sooner',
         '',
         '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
         'citi sandbox start --json --access-ttl 30s > sandbox.json & SANDBOX=$!',
@@ -90,6 +93,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
     ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
     ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
     ...(ms(opts.controlFlowTtl, '--control-flow-ttl') !== undefined ? { controlFlowMs: ms(opts.controlFlowTtl, '--control-flow-ttl')! } : {}),
+    ...(ms(opts.bizTokenTtl, '--biz-token-ttl') !== undefined ? { bizTokenMs: ms(opts.bizTokenTtl, '--biz-token-ttl')! } : {}),
   };
   return {
     host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,

@@ -27,6 +27,7 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
       kind: r.kind,
       scope: r.scope,
       ...(r.cardId ? { cardId: r.cardId } : {}),
+      ...(r.kind === 'password' && r.meta?.username ? { username: r.meta.username } : {}),
       expiresAt: new Date(r.expiresAt).toISOString(),
       expiresIn: seconds(r.expiresAt),
       refreshable: Boolean(r.refreshToken),
@@ -45,7 +46,7 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
   const life = (at: string | null, secs: number | null) => (at === null ? '' : secs ? formatDuration(secs * 1000) : 'expired');
   const table = rows.map((r) => ({
     kind: r.kind,
-    scopes: r.cardId ?? r.scope,
+    scopes: r.cardId ?? (r.username ? `${r.scope} (${r.username})` : r.scope),
     'expires in': life(r.expiresAt, r.expiresIn),
     'refresh expires in': r.refreshable ? life(r.refreshExpiresAt, r.refreshExpiresIn) || 'no expiry given' : '—',
     stored: store,

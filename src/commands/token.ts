@@ -6,7 +6,7 @@ import type { ThreeLeggedSource } from '../auth/authorization-code.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt } from '../ui/io.js';
+import { canPrompt, readAll } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { formatDuration, MAX_WAIT } from '../util/duration.js';
 import { durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
@@ -20,18 +20,25 @@ export interface TokenOptions {
   browser?: boolean;
   manual?: boolean;
   timeout?: string;
+  /** `--password`: a customer token by the password grant (the password itself never comes from argv). */
+  password?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
   program
     .command('token')
-    .description('Print an access token (two-legged by default, or three-legged with browser consent), cached until shortly before it expires')
+    .description("Print an access token (two-legged by default; a customer's with --three-legged in the browser or --password headless), cached until shortly before it expires")
     .option('--scope <scope>', 'scope to request (two-legged: /api; three-legged: space-separated, e.g. "accounts_details_transactions customers_profiles")')
     .option('--force', 'get a new token even if a cached one is still valid (three-legged: sign in again)')
     .option('--three-legged', "a customer's token: sign in and consent in the browser, then refreshed without it")
     .option('--no-browser', 'three-legged: only print the sign-in URL, do not open one (else: BROWSER, or the desktop opener)')
     .option('--manual', 'three-legged: paste the redirect URL at a prompt or on stdin (when the browser cannot reach this machine)')
     .option('--timeout <duration>', 'three-legged: how long to wait for the sign-in (default 180s, at most 24h)')
+    .option('--password', "a customer's token by the password grant (headless: no browser); the password from --password-stdin, CITI_PASSWORD or a masked prompt")
+    .option('--username <id>', "--password: the customer's user ID (else the profile's, CITI_USERNAME or a prompt)")
+    .option('--password-stdin', "--password: read the customer's password from stdin")
     .option('--json', 'print {access_token, token_type, expires_at, scope, source} as JSON')
     .addHelpText(
       'after',
@@ -43,12 +50,18 @@ export function register(program: Command, env: CommandEnv): void {
         'citi token --three-legged --no-browser --timeout 5m   # open the printed URL yourself',
         'BROWSER="firefox --private-window" citi token --three-legged   # the browser to open (%s: the URL)',
         'citi token --three-legged --manual < redirect-url.txt # the address the browser was sent to',
+        'citi token --password --username SandboxUser1 --password-stdin < password.txt   # headless, for CI',
+        'CITI_USERNAME=SandboxUser1 CITI_PASSWORD=... citi token --password --json',
       ),
     )
     .action(async (opts: TokenOptions, cmd: Command) => runToken(factoryFor(cmd, env), opts));
 }
 
 export async function runToken(f: Factory, opts: TokenOptions): Promise<void> {
+  if (opts.password && opts.threeLegged) throw new UsageError('Give --password or --three-legged, not both');
+  if (opts.password) return runPasswordToken(f, opts);
+  const passwordOnly = [opts.username && '--username', opts.passwordStdin && '--password-stdin'].filter(Boolean);
+  if (passwordOnly.length) throw new UsageError(`${passwordOnly.join(', ')} only apply to --password`);
   if (opts.threeLegged) return runThreeLeggedToken(f, opts);
   const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout'].filter(Boolean);
   if (only.length) throw new UsageError(`${only.join(', ')} only apply to --three-legged`);
@@ -69,6 +82,30 @@ export async function printToken(f: Factory, record: TokenRecord, source: TokenS
   } else {
     writeLine(f.io.stdout, record.accessToken);
   }
+}
+
+/** `--password`: the password grant; the password is read from stdin, CITI_PASSWORD or a prompt only when a new sign-in is needed. */
+async function runPasswordToken(f: Factory, opts: TokenOptions): Promise<void> {
+  const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout', opts.scope && '--scope'].filter(Boolean);
+  if (only.length) throw new UsageError(`${only.join(', ')} do not apply to --password`);
+  if (opts.passwordStdin && f.io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe, but stdin is a terminal', 'Pipe the password in, or leave the flag out to be asked.');
+  const { passwordToken } = await import('../auth/password.js');
+  const ctx = await f.authContext();
+  const username = opts.username ?? ctx.profile.username;
+  const credentials = async (u?: string) => {
+    let password: string | undefined;
+    if (opts.passwordStdin) {
+      // One line: a trailing newline from `echo` or a file is not part of the password.
+      password = (await readAll(f.io.stdin)).replace(/\r?\n$/, '');
+      if (!password) throw new UsageError('--password-stdin: stdin was empty');
+    }
+    return f.customerCredentials(u, password);
+  };
+  const { record, source } = await passwordToken(ctx, { ...(username ? { username } : {}), credentials, force: Boolean(opts.force) });
+  if (source !== 'cache') {
+    f.info(`Password-grant token ${source === 'new' ? 'stored' : 'refreshed'} for ${record.meta?.username ?? 'the customer'}: ${record.scope}, expires in ${formatDuration(record.expiresAt - f.now())}`);
+  }
+  await printToken(f, record, source, Boolean(opts.json));
 }
 
 async function runThreeLeggedToken(f: Factory, opts: TokenOptions): Promise<void> {

@@ -31,7 +31,14 @@ export interface Profile {
   /** Redirect URI registered with Citi for the three-legged flow. */
   redirectUri?: string;
   tls?: TlsSettings;
+  /** How the customer signs in for customer APIs: in a browser (default) or by the password grant. */
+  customerSignIn?: CustomerSignIn;
+  /** The customer's user ID for the password grant (not a secret). */
+  username?: string;
 }
+
+export type CustomerSignIn = 'browser' | 'password';
+export const CUSTOMER_SIGN_INS: readonly CustomerSignIn[] = ['browser', 'password'];
 
 export interface ConfigFile {
   version: 1;
@@ -128,6 +135,8 @@ export interface ResolvedProfile {
   envIdentity?: boolean;
   redirectUri?: string;
   tls?: TlsSettings;
+  customerSignIn?: CustomerSignIn;
+  username?: string;
 }
 
 export interface ResolveInput {
@@ -211,6 +220,8 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
     fromEnv: !saved,
     ...(saved?.redirectUri ? { redirectUri: saved.redirectUri } : {}),
     ...(saved?.tls ? { tls: saved.tls } : {}),
+    ...(saved?.customerSignIn ? { customerSignIn: saved.customerSignIn } : {}),
+    ...(saved?.username ? { username: saved.username } : {}),
   };
 }
 

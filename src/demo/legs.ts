@@ -4,5 +4,6 @@ import { twoLeggedLeg } from './two-legged.js';
 import { threeLeggedLeg } from './three-legged.js';
 import { cardsLeg } from './cards.js';
 import { psd2Leg } from './psd2.js';
+import { passwordLeg } from './password.js';
 
-export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, threeLeggedLeg, cardsLeg, psd2Leg];
+export const DEMO_LEGS: DemoLeg[] = [twoLeggedLeg, threeLeggedLeg, passwordLeg, cardsLeg, psd2Leg];

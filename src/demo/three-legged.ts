@@ -3,14 +3,19 @@
  * customer profile, a domestic transfer, a refresh (the refresh token rotates) and a revoke.
  */
 import { refreshThreeLegged, threeLeggedToken } from '../auth/authorization-code.js';
-import { revokeStored } from '../auth/revoke.js';
 import { tokenKey } from '../store/tokens.js';
 import { printTable, tableRows } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
+import { refreshThenRevoke } from './customer-pair.js';
 import type { DemoLeg } from './runner.js';
 
 interface AccountList {
-  accountGroupSummary: { accountGroup: string; accounts: Record<string, { accountId: string; availableBalance: number }>[] }[];
+  accountGroupSummary: { accountGroup: string; accounts: Record<string, { accountId: string; displayAccountNumber: string; availableBalance: number }>[] }[];
+}
+
+interface Eligible {
+  sourceAccounts: { sourceAccountId: string; displaySourceAccountNumber: string }[];
+  destinationSourceAcctCombinations: { destinationAccountId: string; displayDestinationAccountNumber: string }[];
 }
 
 /** The demo's browser: opens the authorize URL and follows the emulator's redirect to the callback server. */
@@ -51,15 +56,23 @@ export const threeLeggedLeg: DemoLeg = {
     const source = pick('SAVINGS_AND_INVESTMENTS');
     const destination = pick('CHECKING');
     if (!source || !destination) throw new Error('The demo user needs a savings and a checking account');
+    // Money movement names accounts by its own IDs: find the two accounts among the eligible ones.
+    const eligible = (await d.step(
+      'GET /v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts',
+      () => d.api('GET', '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts'),
+      (b) => `${(b as Eligible).sourceAccounts.length} source and ${(b as Eligible).destinationSourceAcctCombinations.length} destination accounts`,
+    )) as Eligible;
+    const from = eligible.sourceAccounts.find((a) => a.displaySourceAccountNumber === source.displayAccountNumber);
+    const to = eligible.destinationSourceAcctCombinations.find((a) => a.displayDestinationAccountNumber === destination.displayAccountNumber);
+    if (!from || !to) throw new Error('The savings and checking accounts should be eligible for a transfer');
     const pre = (await d.step(
-      `POST /v1/moneyMovement/personalDomesticTransfers/preprocess (100.00 SGD ${source.accountId} → ${destination.accountId})`,
+      `POST /v1/moneyMovement/personalDomesticTransfers/preprocess (100.00 SGD ${source.displayAccountNumber} → ${destination.displayAccountNumber})`,
       () =>
         d.api('POST', '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
-          sourceAccountId: source.accountId,
+          sourceAccountId: from.sourceAccountId,
           transactionAmount: 100,
           transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY',
-          destinationAccountId: destination.accountId,
-          chargeBearer: 'OUR',
+          destinationAccountId: to.destinationAccountId,
           remarks: 'citi demo',
         }),
       (b) => `controlFlowId ${(b as { controlFlowId: string }).controlFlowId}`,
@@ -81,25 +94,11 @@ export const threeLeggedLeg: DemoLeg = {
     );
 
     const key = tokenKey('three-legged', record.scope);
-    const refreshed = await d.step(
-      'refresh (POST /authCode/oauth2/refresh; the refresh token rotates)',
-      async () => {
-        const outcome = await refreshThreeLegged(ctx, key, { refused: record.accessToken });
-        if (!outcome.record) throw new Error(`The refresh failed: ${outcome.reason}`);
-        if (outcome.record.refreshToken === record.refreshToken) throw new Error('The refresh token did not rotate');
-        return outcome.record;
-      },
-      (r) => `new pair stored, expires in ${formatDuration(r.expiresAt - f.now())}`,
-    );
-    await d.step(
-      'citi revoke --three-legged (token_type_hint=refresh_token)',
-      async () => {
-        const result = await revokeStored(ctx, key, refreshed);
-        const res = await ctx.http.request({ method: 'GET', path: '/v1/accounts', bearer: refreshed.accessToken });
-        if (res.status !== 401) throw new Error(`The revoked token should be refused (got HTTP ${res.status})`);
-        return result;
-      },
-      (r) => `${r.atServer ? 'revoked at the server' : 'forgotten'}; the old access token is now refused (401)`,
-    );
+    await refreshThenRevoke(d, {
+      key,
+      record,
+      refresh: () => refreshThreeLegged(ctx, key, { refused: record.accessToken }),
+      revokeTitle: 'citi revoke --three-legged (token_type_hint=refresh_token)',
+    });
   },
 };

@@ -26,7 +26,7 @@ export function creditCardRoutes(state: SandboxState): Route[] {
           throw customError(403, { type: 'error', code: 'cardNotActivated', details: `The card token is not activated for card ${cardId}` });
         }
         const holder = state.seed.cardHolders.find((h) => h.cardId === cardId);
-        if (!holder) throw citiError('resourceNotFound', `No card ${cardId}`);
+        if (!holder) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
         return json({
           cardId,
           currencyCode: holder.currencyCode,

@@ -57,7 +57,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       handler: (req) => {
         callerToken(req);
         const app = seed.applications.get(req.params.id ?? '');
-        if (!app) throw citiError('resourceNotFound', `No application ${req.params.id}`);
+        if (!app) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
         return json({ applicationId: app.applicationId, applicationStage: app.applicationStage, productCode: app.productCode });
       },
     },

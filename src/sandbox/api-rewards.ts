@@ -1,5 +1,5 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { citiError, customError, json, jsonObject, numeric, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
@@ -13,7 +13,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
 
   const linkFor = (req: SandboxRequest, clientId: string, activated = true): RewardLink => {
     const link = seed.rewardLinks.get(req.params.code ?? '');
-    if (!link || link.clientId !== clientId) throw citiError('resourceNotFound', `No reward link ${req.params.code}`);
+    if (!link || link.clientId !== clientId) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
     if (activated && !link.activated) {
       throw customError(403, { type: 'error', code: 'linkageNotActivated', details: 'Activate the reward link with its OTP first' });
     }
@@ -73,8 +73,9 @@ export function rewardsRoutes(state: SandboxState): Route[] {
         const body = jsonObject(req);
         const ref = body.transactionReferenceNumber;
         const order = body.redemptionOrder as Record<string, unknown> | undefined;
-        const points = order?.pointsToRedeem;
-        if (typeof ref !== 'string' || !ref || !order || typeof points !== 'number' || !Number.isInteger(points)) {
+        // Numbers may come as numeric strings ("1000"), as Citi accepts them.
+        const points = numeric(order?.pointsToRedeem);
+        if (typeof ref !== 'string' || !ref || !order || points === undefined || !Number.isInteger(points)) {
           throw citiError('invalidRequest', 'transactionReferenceNumber and redemptionOrder.pointsToRedeem (a whole number) are required');
         }
         if (order.currencyCode !== undefined && order.currencyCode !== holder.currencyCode) {

@@ -1,15 +1,29 @@
 /**
- * Three-legged APIs, each behind its scope: Accounts (list, detail, transactions with date filters
- * and paging), Customers profile, Cards, and Money movement (preprocess, then confirm).
- * Every answer is about the sandbox user who consented.
+ * Three-legged APIs, each behind its scope: Accounts (list, detail, transactions with date and
+ * status filters and paging), Customers profile, Cards, and Money movement (eligible accounts,
+ * preprocess, then confirm). Every answer is about the sandbox user who consented, with the fields
+ * and nesting of Citi's published models (src/citi/models).
  */
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { citiError, customError, json, jsonObject, numeric, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
-import { accountSummary, DETAIL_KEY, SUMMARY_KEY, userData, type Account, type AccountGroup, type SandboxUser } from './seed-users.js';
+import {
+  accountDetails,
+  accountSummary,
+  DETAIL_KEY,
+  SUMMARY_KEY,
+  TRANSACTION_STATUSES,
+  transferAccountId,
+  userData,
+  type Account,
+  type AccountGroup,
+  type SandboxUser,
+} from './seed-users.js';
 import type { SandboxState } from './state.js';
 
 const GROUP_ORDER: AccountGroup[] = ['SAVINGS_AND_INVESTMENTS', 'CHECKING', 'CREDIT_CARD'];
+/** Citi: at most 50 transactions an answer, 20 unless requestSize says otherwise. */
 const MAX_PAGE = 50;
+const DEFAULT_PAGE = 20;
 
 export function threeLeggedApiRoutes(state: SandboxState): Route[] {
   const data = userData(state);
@@ -20,18 +34,15 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
     if (!user) throw citiError('unAuthorized', 'The token speaks for no sandbox user');
     return { token, user };
   };
+  // An unknown or malformed ID is a bad parameter to Citi (400), never a 404.
   const accountOf = (user: SandboxUser, id: string | undefined): Account => {
     const account = user.accounts.find((a) => a.accountId === id);
-    if (!account) throw citiError('resourceNotFound', `No account ${id ?? ''} for this customer`);
+    if (!account) throw citiError('invalidRequest');
     return account;
   };
-  const anyAccount = (id: string): Account | undefined => {
-    for (const u of data.users.values()) {
-      const a = u.accounts.find((x) => x.accountId === id);
-      if (a) return a;
-    }
-    return undefined;
-  };
+  const sources = (user: SandboxUser) => user.accounts.filter((a) => a.accountGroup !== 'CREDIT_CARD');
+  const byTransferId = (user: SandboxUser, role: 'source' | 'destination', id: unknown): Account | undefined =>
+    (role === 'source' ? sources(user) : user.accounts).find((a) => typeof id === 'string' && transferAccountId(role, a.accountId) === id);
   const nextRef = (kind: string, prefix: string) => {
     const n = (data.counters[kind] ?? 0) + 1;
     data.counters[kind] = n;
@@ -47,12 +58,15 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const accountGroupSummary = GROUP_ORDER.flatMap((group) => {
           const accounts = user.accounts.filter((a) => a.accountGroup === group);
           if (!accounts.length) return [];
-          const total = accounts.reduce((sum, a) => sum + a.currentBalance, 0);
+          const total = (pick: (a: Account) => number) => ({ localCurrencyCode: 'SGD', localCurrencyBalanceAmount: money(accounts.reduce((sum, a) => sum + pick(a), 0)) });
+          const card = group === 'CREDIT_CARD';
           return [
             {
               accountGroup: group,
               accounts: accounts.map((a) => ({ [SUMMARY_KEY[group]]: accountSummary(a) })),
-              totalCurrentBalance: { localCurrencyCode: 'SGD', localCurrencyBalanceAmount: Math.round(total * 100) / 100 },
+              ...(card
+                ? { totalOutstandingBalance: total((a) => a.currentBalance) }
+                : { totalCurrentBalance: total((a) => a.currentBalance), totalAvailableBalance: total((a) => a.availableBalance) }),
             },
           ];
         });
@@ -65,10 +79,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       handler: (req) => {
         const { user } = userOf(req);
         const a = accountOf(user, req.params.accountId);
-        return json({
-          accountGroup: a.accountGroup,
-          [DETAIL_KEY[a.accountGroup]]: { ...accountSummary(a), openingDate: a.openingDate, ...(a.accountGroup !== 'CREDIT_CARD' ? { interestRate: 0.05 } : { creditLimit: 15000 }) },
-        });
+        return json({ [DETAIL_KEY[a.accountGroup]]: accountDetails(a) });
       },
     },
     {
@@ -80,17 +91,22 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const from = dateParam(req, 'transactionFromDate');
         const to = dateParam(req, 'transactionToDate');
         if (from && to && from > to) throw citiError('invalidRequest', 'transactionFromDate must not be after transactionToDate');
+        // Credit cards only: BILLED, UNBILLED or PENDING (ALL or none: every one).
+        const status = (req.query.get('transactionStatus') ?? '').toUpperCase();
+        if (status && status !== 'ALL' && !(TRANSACTION_STATUSES as readonly string[]).includes(status)) {
+          throw citiError('invalidRequest', `transactionStatus must be one of ALL, ${TRANSACTION_STATUSES.join(', ')}`);
+        }
         const start = intParam(req, 'nextStartIndex', 1, 100_000);
-        const size = intParam(req, 'requestSize', 10, MAX_PAGE);
-        const matching = a.transactions.filter((t) => (!from || t.transactionDate >= from) && (!to || t.transactionDate <= to));
+        const size = intParam(req, 'requestSize', DEFAULT_PAGE, MAX_PAGE);
+        const matching = a.transactions.filter(
+          (t) =>
+            (!from || t.transactionDate >= from) &&
+            (!to || t.transactionDate <= to) &&
+            (!status || status === 'ALL' || t.transactionStatus === status),
+        );
         const page = matching.slice(start - 1, start - 1 + size);
         const more = start - 1 + size < matching.length;
-        return json({
-          accountId: a.accountId,
-          totalRecords: matching.length,
-          transactions: page,
-          ...(more ? { nextStartIndex: String(start + size) } : {}),
-        });
+        return json({ transactions: page, ...(more ? { nextStartIndex: String(start + size) } : {}) });
       },
     },
     {
@@ -105,10 +121,34 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const { user } = userOf(req);
         const fn = (req.query.get('cardFunction') ?? 'ALL').toUpperCase();
         if (!['ALL', 'CREDIT', 'DEBIT'].includes(fn)) throw citiError('invalidRequest', 'cardFunction must be ALL, CREDIT or DEBIT');
-        const cards = user.cards.filter((c) => fn === 'ALL' || c.cardFunction === fn);
-        // Citi's card listing also gives each card's credit limit and sub-type.
+        return json({ cardDetails: user.cards.filter((c) => fn === 'ALL' || c.subCardType === fn) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts',
+      handler: (req) => {
+        const { user } = userOf(req);
+        const from = sources(user);
         return json({
-          cardDetails: cards.map(({ cardFunction: f, ...c }) => ({ ...c, currentCreditLimitAmount: f === 'CREDIT' ? 15000 : 0, subCardType: f === 'CREDIT' ? 'PLATINUM' : 'DEBIT' })),
+          sourceAccounts: from.map((a) => ({
+            sourceAccountId: transferAccountId('source', a.accountId),
+            displaySourceAccountNumber: a.displayAccountNumber,
+            sourceAccountCurrencyCode: a.currencyCode,
+            accountGroup: a.accountGroup,
+            availableBalance: a.availableBalance,
+            productName: a.productName,
+          })),
+          destinationSourceAcctCombinations: user.accounts.map((a) => ({
+            destinationAccountId: transferAccountId('destination', a.accountId),
+            displayDestinationAccountNumber: a.displayAccountNumber,
+            destinationAccountCurrencyCode: a.currencyCode,
+            ...(a.accountGroup === 'CREDIT_CARD'
+              ? { outstandingBalance: a.currentBalance, minimumDueAmount: a.minimumDueAmount, lastStatementDate: a.lastStatementDate, paymentDueDate: a.paymentDueDate }
+              : { availableBalance: a.availableBalance }),
+            productName: a.productName,
+            sourceAccountIds: from.filter((s) => s !== a).map((s) => ({ sourceAccountId: transferAccountId('source', s.accountId) })),
+          })),
         });
       },
     },
@@ -118,18 +158,13 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       handler: (req) => {
         const { token, user } = userOf(req);
         const body = jsonObject(req);
-        const amount = body.transactionAmount;
-        if (typeof body.sourceAccountId !== 'string' || typeof body.destinationAccountId !== 'string') {
-          throw citiError('invalidRequest', 'sourceAccountId and destinationAccountId are required');
-        }
-        if (typeof amount !== 'number' || !(amount > 0) || Math.round(amount * 100) !== amount * 100) {
+        const source = byTransferId(user, 'source', body.sourceAccountId);
+        const destination = byTransferId(user, 'destination', body.destinationAccountId);
+        if (!source || !destination || destination === source) throw citiError('invalidRequest');
+        // Citi takes amounts as numbers or numeric strings ("30").
+        const amount = numeric(body.transactionAmount);
+        if (amount === undefined || !(amount > 0) || Math.round(amount * 100) !== amount * 100) {
           throw citiError('invalidRequest', 'transactionAmount must be a positive amount with at most two decimals');
-        }
-        const source = accountOf(user, body.sourceAccountId);
-        if (source.accountGroup === 'CREDIT_CARD') throw citiError('invalidRequest', 'Transfers are made from a savings or checking account');
-        const destination = anyAccount(body.destinationAccountId);
-        if (!destination || destination.accountGroup === 'CREDIT_CARD' || destination === source) {
-          throw citiError('invalidRequest', 'destinationAccountId must be another savings or checking account');
         }
         if (amount > source.availableBalance) {
           throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
@@ -148,16 +183,11 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         });
         return json({
           controlFlowId,
-          sourceAccountId: source.accountId,
-          destinationAccountId: destination.accountId,
-          transactionAmount: amount,
-          transactionCurrencyCode: source.currencyCode,
-          chargeBearer: typeof body.chargeBearer === 'string' ? body.chargeBearer : 'OUR',
-          chargeAmount: { amount: 0, currencyCode: source.currencyCode },
           debitDetails: { transactionDebitAmount: amount, currencyCode: source.currencyCode },
           creditDetails: { transactionCreditAmount: amount, currencyCode: destination.currencyCode },
           foreignExchangeRate: 1,
-          transferCurrencyIndicator: typeof body.transferCurrencyIndicator === 'string' ? body.transferCurrencyIndicator : 'SOURCE_ACCOUNT_CURRENCY',
+          transactionFee: 0,
+          feeCurrencyCode: source.currencyCode,
         });
       },
     },
@@ -172,44 +202,53 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           throw citiError('invalidControlFlowId');
         }
         const source = accountOf(user, transfer.sourceAccountId);
-        const destination = anyAccount(transfer.destinationAccountId)!;
+        const destination = accountOf(user, transfer.destinationAccountId);
         if (transfer.amount > source.availableBalance) {
           throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
         }
         const ref = nextRef('transfer', 'TRF');
         transfer.confirmed = ref;
-        const move = (a: Account, delta: number, type: 'DEBIT' | 'CREDIT') => {
-          a.currentBalance = Math.round((a.currentBalance + delta) * 100) / 100;
-          a.availableBalance = Math.round((a.availableBalance + delta) * 100) / 100;
+        const today = new Date(state.now()).toISOString().slice(0, 10);
+        const move = (a: Account, type: 'DEBIT' | 'CREDIT') => {
+          const card = a.accountGroup === 'CREDIT_CARD';
+          // Money into a card pays it down: it owes less and has more credit left.
+          const delta = (type === 'CREDIT' ? 1 : -1) * transfer.amount;
+          a.currentBalance = money(a.currentBalance + (card ? -delta : delta));
+          a.availableBalance = money(a.availableBalance + delta);
           a.transactions.unshift({
-            transactionReferenceId: ref,
-            transactionDate: new Date(state.now()).toISOString().slice(0, 10),
+            displayAccountNumber: a.displayAccountNumber,
+            transactionDate: today,
+            transactionPostingDate: today,
             transactionDescription: transfer.remarks || 'FUNDS TRANSFER',
+            transactionReferenceId: ref,
             transactionAmount: transfer.amount,
-            transactionType: type,
             currencyCode: transfer.currencyCode,
+            transactionType: type,
+            transactionCode: type === 'CREDIT' ? '110' : '220',
+            ...(card ? { transactionStatus: 'UNBILLED' as const } : { runningBalance: a.availableBalance }),
           });
         };
-        move(source, -transfer.amount, 'DEBIT');
-        move(destination, transfer.amount, 'CREDIT');
+        move(source, 'DEBIT');
+        move(destination, 'CREDIT');
         return json({
-          transactionReferenceId: ref,
-          transactionStatus: 'COMPLETED',
-          sourceAccountId: source.accountId,
-          destinationAccountId: destination.accountId,
-          transactionAmount: transfer.amount,
-          currencyCode: transfer.currencyCode,
-          sourceAccount: { displaySourceAccountNumber: source.displayAccountNumber, sourceAccountAvailableBalance: source.availableBalance, sourceCurrencyCode: source.currencyCode },
+          sourceAccount: {
+            displaySourceAccountNumber: source.displayAccountNumber,
+            sourceAccountAvailableBalance: source.availableBalance,
+            sourceCurrencyCode: source.currencyCode,
+          },
           destinationAccount: {
             displayDestinationAccountNumber: destination.displayAccountNumber,
             destinationAccountAvailableBalance: destination.availableBalance,
             destinationCurrencyCode: destination.currencyCode,
           },
+          transactionReferenceId: ref,
         });
       },
     },
   ];
 }
+
+const money = (n: number) => Math.round(n * 100) / 100;
 
 function dateParam(req: SandboxRequest, name: string): string | undefined {
   const v = req.query.get(name);

@@ -1,6 +1,6 @@
 /** Checks every resource call makes: bearer token, uuid and client_id headers, kind of token, scope. */
 import type { TokenKind } from '../citi/catalogue.js';
-import { parseBasicAuthorization } from '../citi/oauth.js';
+import { parseBasicAuthorization, TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { TLSSocket } from 'node:tls';
 import { citiError, header, oauthError, type SandboxRequest } from './http.js';
 import type { IssuedToken, SandboxClient, SandboxState } from './state.js';
@@ -19,14 +19,14 @@ export function requireBearer(
     throw citiError('unAuthorized', why);
   }
   const clientId = header(req, 'client_id');
-  if (!clientId || clientId !== token.clientId) {
-    throw citiError('unAuthorized', 'The client_id header is missing or does not match the token');
-  }
+  if (!clientId || clientId !== token.clientId) throw citiError('clientMismatch');
   if (!header(req, 'uuid')) throw citiError('invalidRequest', 'The uuid header is required');
   if (token.kind !== need.kind) {
     throw citiError('accessNotConfigured', `This API takes a ${need.kind} token; a ${token.kind} token was sent`);
   }
-  if (need.scope && need.kind !== 'two-legged' && !token.scopes.includes(need.scope)) {
+  // A password-grant token carries /api, which Citi accepts for every customer API.
+  const everyCustomerApi = token.kind === 'three-legged' && token.scopes.includes(TWO_LEGGED_SCOPE);
+  if (need.scope && need.kind !== 'two-legged' && !everyCustomerApi && !token.scopes.includes(need.scope)) {
     throw citiError('accessNotConfigured', `The token lacks the scope "${need.scope}"`);
   }
   return token;

@@ -115,7 +115,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        if (f.grant_type !== 'authorization_code') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code');
+        if (f.grant_type !== 'authorization_code') throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
         if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
         const code = codes.get(f.code);
         if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');

@@ -98,7 +98,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        if (f.grant_type !== 'card_authorization') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be card_authorization');
+        if (f.grant_type !== 'card_authorization') throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
         const flow = cards.flows.get(f.controlFlowId ?? '');
         if (!flow || flow.clientId !== client.clientId) throw customError(400, INVALID_FLOW);
         if (flow.expiresAt <= state.now()) {

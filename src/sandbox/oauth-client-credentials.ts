@@ -15,7 +15,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
         const client = authenticateClient(req, state);
         const f = form(req);
         if (f.grant_type !== 'client_credentials') {
-          throw oauthError(400, 'unsupported_grant_type', `grant_type must be client_credentials`);
+          throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
         }
         if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
         if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);

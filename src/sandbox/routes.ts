@@ -9,6 +9,7 @@ import { threeLeggedApiRoutes } from './api-three-legged.js';
 import { cardAuthRoutes } from './oauth-card.js';
 import { creditCardRoutes } from './api-credit-cards.js';
 import { psd2RegistrationRoutes } from './psd2-registration.js';
+import { passwordGrantRoutes } from './oauth-password.js';
 
 export function allRoutes(state: SandboxState): Route[] {
   return [
@@ -16,6 +17,7 @@ export function allRoutes(state: SandboxState): Route[] {
     ...onboardingRoutes(state),
     ...rewardsRoutes(state),
     ...authorizationCodeRoutes(state),
+    ...passwordGrantRoutes(state),
     ...threeLeggedApiRoutes(state),
     ...cardAuthRoutes(state),
     ...creditCardRoutes(state),

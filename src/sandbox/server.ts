@@ -127,6 +127,8 @@ async function handle(
   tls: SandboxTlsOptions | undefined,
 ): Promise<SandboxReply> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+  // Citi serves /gcb/api//v1/accounts as /gcb/api/v1/accounts.
+  url.pathname = url.pathname.replace(/\/{2,}/g, '/');
   const rawBody = await readBody(req);
   if (tls?.requireClientCert) requirePeer(req, 'This server requires mutual TLS');
   else if (tls) verifiedPeer(req);

@@ -38,6 +38,8 @@ export interface SandboxTtls {
   refreshMs: number;
   codeMs: number;
   controlFlowMs: number;
+  /** How long a bizToken from GET /security/e2eKey may wait for its password grant. */
+  bizTokenMs: number;
 }
 
 export const DEFAULT_TTLS: SandboxTtls = {
@@ -45,6 +47,7 @@ export const DEFAULT_TTLS: SandboxTtls = {
   refreshMs: 30 * 86_400_000,
   codeMs: 120_000,
   controlFlowMs: 5 * 60_000,
+  bizTokenMs: 5 * 60_000,
 };
 
 export class SandboxState {

@@ -31,9 +31,12 @@ export interface TokenRecord {
 
 export type TokenMap = Record<string, TokenRecord>;
 
-/** The cache key of a token: `two-legged:/api`, `three-legged:accounts_details_transactions cards`, `card:CARD-1`. */
-export function tokenKey(kind: TokenKind, scopeOrCard: string): string {
-  return kind === 'card' ? `card:${scopeOrCard}` : `${kind}:${normaliseScopes(scopeOrCard)}`;
+/**
+ * The cache key of a token: `two-legged:/api`, `three-legged:accounts_details_transactions cards`,
+ * `card:CARD-1`, `password:SandboxUser1` (a password-grant token per customer).
+ */
+export function tokenKey(kind: TokenKind, scopeCardOrUser: string): string {
+  return kind === 'card' || kind === 'password' ? `${kind}:${scopeCardOrUser}` : `${kind}:${normaliseScopes(scopeCardOrUser)}`;
 }
 
 /** A token is fresh while more than the skew (a tenth of its life, at most a minute) remains. */

@@ -172,10 +172,10 @@ describe('citi call', () => {
     await login(cli, s);
     const res = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1']);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('error: HTTP 404 resourceNotFound: No application APP9');
+    expect(res.stderr).toContain('error: HTTP 400 invalidRequest: Missing or invalid Parameters');
     expect(res.stdout).toBe('');
     const json = await cli(['call', '/v1/apac/onboarding/products/unsecured/applications/APP9/status?controlFlowId=CF1', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'error', code: 'resourceNotFound' });
+    expect(JSON.parse(json.stdout)).toEqual({ type: 'invalid', code: 'invalidRequest', details: 'Missing or invalid Parameters' });
   });
 
   it('gets a new token and retries once when the server no longer knows the cached one', async () => {

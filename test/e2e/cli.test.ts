@@ -103,6 +103,13 @@ describe('no secret in any output', () => {
     keep(await run(['call', '/v1/apac/onboarding/products', '--table']));
     keep(await run(['call', 'POST', '/v1/apac/rewards/linkage', '--data', '{"lastFourDigitsCardNumber":"8653","citiCardHolderPhoneNumber":"6590020056"}']));
     keep(await run(['call', 'PUT', '/v1/apac/rewards/RLC00000001/activations', '--data', '{"linkageConfirmationCode":"987654"}', '--include']));
+    // The password grant: the password comes on stdin, and neither it nor its encrypted form is ever shown.
+    const customer = await run(['token', '--password', '--username', 'SandboxUser1', '--password-stdin'], 'P@ssUser1$');
+    outputs.push(customer.stderr); // its stdout is the token itself, by design
+    const customerToken = customer.stdout.trim();
+    keep(await run(['call', 'GET', '/v1/accounts', '--auth', 'password']));
+    keep(await run(['status']));
+    keep(await run(['revoke', '--three-legged']));
     keep(await run(['logout']));
     keep(await run(['demo']));
     const all = outputs.join('\n');
@@ -112,6 +119,10 @@ describe('no secret in any output', () => {
     expect(all).not.toContain(secret);
     expect(all).not.toContain(accessToken);
     expect(all).not.toContain('987654');
+    expect(all).toContain('password=[REDACTED]');
+    expect(all).not.toContain('P@ssUser1$');
+    expect(all).not.toContain(customerToken);
+    expect(all).not.toMatch(/password=[0-9A-F]{64}/); // the encrypted password
     expect(all).not.toMatch(/AAIk[\w-]{20,}/);
     expect(all).not.toContain('sandbox-secret'); // the demo's emulator secret
     expect(sb.log()).not.toContain(accessToken);

@@ -211,17 +211,17 @@ describe('emulator: three-legged APIs', () => {
       accountStatus: 'ACTIVE',
     });
     expect(savings.totalCurrentBalance).toEqual({ localCurrencyCode: 'SGD', localCurrencyBalanceAmount: 39450 });
-    // Another user's account is not found.
+    // Another user's account is an invalid parameter, as Citi answers an unknown ID.
     const t1 = (await signIn(s, { user: 'SandboxUser1' })).access_token;
-    expect((await api(s, t1, '/v1/accounts/SAV20011285')).status).toBe(404);
-    expect((await api(s, t1, '/v1/accounts/SAV10011248')).body).toMatchObject({ accountGroup: 'SAVINGS_AND_INVESTMENTS', savingsAccount: { accountId: 'SAV10011248' } });
+    expect((await api(s, t1, '/v1/accounts/SAV20011285')).status).toBe(400);
+    expect((await api(s, t1, '/v1/accounts/SAV10011248')).body).toMatchObject({ savingsAccount: { displayAccountNumber: 'XXXXXX1248', productCode: 'SA_1000' } });
   });
 
   it('filters transactions by date and pages them', async () => {
     const s = await sandbox();
     const t = (await signIn(s)).access_token;
-    const all = (await api(s, t, '/v1/accounts/SAV10011248/transactions?requestSize=50')).body as { transactions: { transactionDate: string }[]; totalRecords: number; nextStartIndex?: string };
-    expect(all.totalRecords).toBe(24);
+    const all = (await api(s, t, '/v1/accounts/SAV10011248/transactions?requestSize=50')).body as { transactions: { transactionDate: string }[]; nextStartIndex?: string };
+    expect(all.transactions).toHaveLength(24);
     expect(all.nextStartIndex).toBeUndefined();
     const p1 = (await api(s, t, '/v1/accounts/SAV10011248/transactions?requestSize=10')).body as typeof all;
     expect(p1.transactions).toHaveLength(10);
@@ -253,21 +253,28 @@ describe('emulator: three-legged APIs', () => {
     const balance = async (id: string) => ((await api(s, t, `/v1/accounts/${id}`)).body as { savingsAccount?: { availableBalance: number }; checkingAccount?: { availableBalance: number } });
     const before = (await balance('SAV10011248')).savingsAccount!.availableBalance;
     const beforeChk = (await balance('CHK10021459')).checkingAccount!.availableBalance;
+    // Money movement's own IDs for the savings (…1248) and checking (…1459) accounts.
+    const eligible = (await api(s, t, '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts')).body as {
+      sourceAccounts: { sourceAccountId: string; displaySourceAccountNumber: string }[];
+      destinationSourceAcctCombinations: { destinationAccountId: string; displayDestinationAccountNumber: string }[];
+    };
+    const src = (display: string) => eligible.sourceAccounts.find((a) => a.displaySourceAccountNumber === display)!.sourceAccountId;
+    const dst = (display: string) => eligible.destinationSourceAcctCombinations.find((a) => a.displayDestinationAccountNumber === display)!.destinationAccountId;
     const pre = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
       method: 'POST',
-      body: { sourceAccountId: 'SAV10011248', transactionAmount: 125.5, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: 'CHK10021459', chargeBearer: 'OUR', remarks: 'rent' },
+      body: { sourceAccountId: src('XXXXXX1248'), transactionAmount: 125.5, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: dst('XXXXXX1459'), remarks: 'rent' },
     });
     expect(pre.status).toBe(200);
     expect(pre.body.controlFlowId).toBe('CFID00000001');
     const confirm = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers', { method: 'POST', body: { controlFlowId: pre.body.controlFlowId } });
-    expect(confirm.body).toMatchObject({ transactionReferenceId: 'TRF00000001', transactionStatus: 'COMPLETED' });
+    expect(confirm.body).toMatchObject({ transactionReferenceId: 'TRF00000001', destinationAccount: { displayDestinationAccountNumber: 'XXXXXX1459' } });
     expect((await balance('SAV10011248')).savingsAccount!.availableBalance).toBe(before - 125.5);
     expect((await balance('CHK10021459')).checkingAccount!.availableBalance).toBe(beforeChk + 125.5);
     const again = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers', { method: 'POST', body: { controlFlowId: pre.body.controlFlowId } });
     expect(again).toEqual({ status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } });
     const tooMuch = await api(s, t, '/v1/moneyMovement/personalDomesticTransfers/preprocess', {
       method: 'POST',
-      body: { sourceAccountId: 'CHK10021459', transactionAmount: 1_000_000, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: 'SAV10011248' },
+      body: { sourceAccountId: src('XXXXXX1459'), transactionAmount: 1_000_000, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY', destinationAccountId: dst('XXXXXX1248') },
     });
     expect(tooMuch.body).toMatchObject({ code: 'insufficientFunds' });
   });

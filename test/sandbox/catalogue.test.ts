@@ -12,6 +12,7 @@ import { loadSchemas, type CatalogueSchemas } from '../../src/citi/catalogue-val
 import { sampleFromSchema } from '../../src/citi/schema-sample.js';
 import { resolveRef } from '../../src/citi/schema-ref.js';
 import { flowFamily, isPreprocess } from '../../src/sandbox/api-catalogue.js';
+import { transferAccountId } from '../../src/sandbox/seed-users.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
 import { basic, signIn, tokenCall } from './three-legged-helpers.js';
 
@@ -25,8 +26,9 @@ const narrow: Record<string, string> = {};
 /** Values the hand-written routes need to find their seeded data (SandboxUser1, card 8653). */
 const VALUES: Record<string, unknown> = {
   accountId: 'SAV10011248',
-  sourceAccountId: 'SAV10011248',
-  destinationAccountId: 'CHK10021459',
+  // Personal transfers name accounts by Money movement's own IDs (as its eligible-accounts list gives them).
+  sourceAccountId: transferAccountId('source', 'SAV10011248'),
+  destinationAccountId: transferAccountId('destination', 'CHK10021459'),
   transactionAmount: 10,
   cardId: 'CARD-8653-0001',
   lastFourDigitsCardNumber: '8653',

@@ -48,7 +48,7 @@ describe('two-legged token endpoint', () => {
   it.each([
     ['a wrong secret', 'grant_type=client_credentials&scope=%2Fapi', 'wrong', FORM, 401, 'invalid_client'],
     ['no client authentication', 'grant_type=client_credentials&scope=%2Fapi', '', FORM, 401, 'invalid_client'],
-    ['an unsupported grant', 'grant_type=password&scope=%2Fapi', undefined, FORM, 400, 'unsupported_grant_type'],
+    ['a grant it does not serve (Citi: invalid_grant)', 'grant_type=password&scope=%2Fapi', undefined, FORM, 400, 'invalid_grant'],
     ['an unknown scope', 'grant_type=client_credentials&scope=accounts', undefined, FORM, 400, 'invalid_scope'],
     ['no scope', 'grant_type=client_credentials', undefined, FORM, 400, 'invalid_request'],
     ['a JSON body', '{}', undefined, 'application/json', 400, 'invalid_request'],
@@ -73,7 +73,7 @@ describe('resource calls: the bearer check', () => {
     expect((await api(s, 'GET', '/v1/apac/onboarding/products', { token: 'AAIkbogus' })).status).toBe(401);
 
     const wrongClient = await api(s, 'GET', '/v1/apac/onboarding/products', { token: t, headers: { client_id: 'someone-else' } });
-    expect(wrongClient).toMatchObject({ status: 401, body: { code: 'unAuthorized' } });
+    expect(wrongClient).toMatchObject({ status: 401, body: { type: 'unAuthorized', code: '401' } });
 
     const noUuid = await fetch(`${s.url}/v1/apac/onboarding/products`, { headers: { authorization: `Bearer ${t}`, client_id: s.clientId } });
     expect(noUuid.status).toBe(400);
@@ -142,7 +142,7 @@ describe('Onboarding', () => {
     expect(created.body!.controlFlowId).toMatch(/^[0-9a-f]{32}$/);
     const status = await api(s, 'GET', `/v1/apac/onboarding/products/unsecured/applications/APP00000001/status?controlFlowId=${created.body!.controlFlowId as string}`, { token: t });
     expect(status.body).toEqual({ applicationId: 'APP00000001', applicationStage: 'PRESCREENING', productCode: 'VC820' });
-    expect((await api(s, 'GET', '/v1/apac/onboarding/products/unsecured/applications/APP404/status?controlFlowId=CF1', { token: t })).status).toBe(404);
+    expect((await api(s, 'GET', '/v1/apac/onboarding/products/unsecured/applications/APP404/status?controlFlowId=CF1', { token: t })).status).toBe(400); // an unknown ID, as Citi answers it
     const bad = await api(s, 'POST', '/v1/apac/onboarding/products/unsecured/applications', { token: t, body: { product: { productCode: 'NOPE' } } });
     expect(bad).toMatchObject({ status: 400, body: { code: 'invalidRequest' } });
   });

@@ -1,0 +1,123 @@
+/**
+ * The headless customer sign-in: a two-legged token, Citi's E2E public key and a one-time bizToken
+ * from `GET /security/e2eKey`, then the password grant with the password encrypted under that key.
+ * The token is a customer token pair, cached per customer, refreshed and revoked at the
+ * authorization-code endpoints like a three-legged one. The password is asked for only when a new
+ * sign-in is needed, and never leaves this module but encrypted.
+ */
+import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
+import { isCitiErrorBody } from '../citi/errors.js';
+import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import { ApiError, AuthError } from '../errors.js';
+import type { HttpResponse } from '../http/client.js';
+import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
+import { twoLeggedToken } from './client-credentials.js';
+import type { AuthContext } from './context.js';
+import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, toRecord, validateTokenResponse } from './token-endpoint.js';
+
+export interface PasswordCredentials {
+  username: string;
+  password: string;
+}
+
+export type PasswordSource = 'cache' | 'refreshed' | 'new';
+
+export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
+  return { grant_type: PASSWORD_GRANT, scope, username, password: encryptedPassword };
+}
+
+/** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
+export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizToken: string }> {
+  const { record } = await twoLeggedToken(ctx);
+  const res = await ctx.http.request({
+    method: 'GET',
+    path: endpointPath(ctx, 'e2eKey'),
+    bearer: record.accessToken,
+    headers: {
+      countryCode: ctx.profile.country.toUpperCase(),
+      businessCode: ctx.profile.business.toUpperCase(),
+      channelId: DEFAULT_CHANNEL_ID,
+      client_secret: await ctx.clientSecret(),
+    },
+  });
+  if (res.status !== 200) throw oauthFailure(res, 'Getting the E2E key');
+  if (!isE2eKey(res.body)) throw new ApiError('Getting the E2E key: the answer has no hex modulus and exponent');
+  const bizToken = headerValue(res, BIZ_TOKEN_RESPONSE_HEADER);
+  if (!bizToken) throw new ApiError(`Getting the E2E key: the answer has no ${BIZ_TOKEN_RESPONSE_HEADER} header`);
+  return { key: res.body, bizToken };
+}
+
+function headerValue(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A refusal of the bizToken (missing, expired, spent), as opposed to one of the customer's credentials. */
+function bizTokenRefused(res: HttpResponse): boolean {
+  return isCitiErrorBody(res.body) && /biz ?token/i.test(`${res.body.code} ${res.body.details}`);
+}
+
+/** A new sign-in by the password grant; a refused bizToken is fetched again once. */
+export async function passwordSignIn(ctx: AuthContext, creds: PasswordCredentials): Promise<TokenRecord> {
+  const what = `Signing in ${creds.username} by the password grant`;
+  for (let attempt = 1; ; attempt++) {
+    const { key, bizToken } = await fetchE2eKey(ctx);
+    let encrypted: string;
+    try {
+      encrypted = encryptPassword(creds.password, key);
+    } catch (err) {
+      throw new ApiError(`${what}: the server's E2E key cannot be used (${(err as Error).message})`);
+    }
+    const req = buildTokenRequest(ctx, 'passwordToken', await ctx.clientSecret(), passwordForm(creds.username, encrypted));
+    req.headers = { ...req.headers, [BIZ_TOKEN_REQUEST_HEADER]: bizToken };
+    const res = await ctx.http.request(req);
+    if (res.status !== 200 && attempt === 1 && bizTokenRefused(res)) {
+      ctx.info('The bizToken was refused; getting a new E2E key and trying once more.');
+      continue;
+    }
+    if (res.status === 401 && !bizTokenRefused(res)) {
+      const failure = oauthFailure(res, what);
+      throw new AuthError(failure.message, 'Check the user ID and password (CITI_USERNAME / --username, CITI_PASSWORD / --password-stdin).');
+    }
+    const record: TokenRecord = { ...toRecord('password', validateTokenResponse(res, what), ctx.now(), TWO_LEGGED_SCOPE), meta: { username: creds.username } };
+    await ctx.tokens.put(tokenKey('password', creds.username), record);
+    return record;
+  }
+}
+
+/** The stored password-grant token of this customer (or of any, when none is named): a fresh one first, else a refreshable one. */
+export function findPasswordToken(tokens: TokenMap, username: string | undefined, now: number): { key: string; record: TokenRecord } | undefined {
+  const matches = Object.entries(tokens)
+    .filter(([, r]) => r.kind === 'password' && (username === undefined || r.meta?.username === username))
+    .map(([key, record]) => ({ key, record }));
+  return matches.find((m) => isFresh(m.record, now)) ?? matches.find((m) => m.record.refreshToken && (m.record.refreshExpiresAt ?? Infinity) > now) ?? matches[0];
+}
+
+/**
+ * A password-grant token: the cached one while fresh, else refreshed, else a new sign-in with the
+ * credentials `credentials` gives (asked for only then). `stale`: the server refused the cached one.
+ */
+export async function passwordToken(
+  ctx: AuthContext,
+  opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; stale?: boolean },
+): Promise<{ record: TokenRecord; source: PasswordSource }> {
+  let why = 'a new sign-in was asked for (--force)';
+  if (!opts.force) {
+    const found = findPasswordToken(await ctx.tokens.all(), opts.username, ctx.now());
+    if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
+    else {
+      if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
+      const outcome = await refreshStoredPair(ctx, found.key, {
+        endpoint: 'authCodeRefresh',
+        what: 'Refreshing the password-grant token',
+        forgetDead: true,
+        ...(opts.stale ? { refused: found.record.accessToken } : {}),
+      });
+      if (outcome.record) return outcome;
+      why = outcome.reason;
+    }
+  }
+  const creds = await opts.credentials(opts.username);
+  ctx.info(`Signing in ${creds.username} by the password grant: ${why}.`);
+  return { record: await passwordSignIn(ctx, creds), source: 'new' };
+}

@@ -1,0 +1,71 @@
+/**
+ * The headless customer sign-in: `GET /security/e2eKey` answers the emulator's RSA public key (hex
+ * modulus and exponent) with a one-time bizToken bound to the client; the password grant decrypts
+ * the password with the private key, spends that bizToken, and issues a customer token pair with
+ * scope `/api`, refreshed and revoked at the authorization-code endpoints like any customer token.
+ */
+import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { DEFAULT_PATHS } from '../citi/endpoints.js';
+import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, decryptPassword, e2eKeyOf, PASSWORD_GRANT } from '../citi/e2e.js';
+import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import { authenticateClient, requireBearer, requireForm } from './guard.js';
+import { citiError, form, header, json, oauthError, type Route } from './http.js';
+import { routePattern } from './oauth-client-credentials.js';
+import { pairTokenBody } from './oauth-token-pairs.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
+import { safeEqual, type SandboxState } from './state.js';
+
+interface BizToken {
+  clientId: string;
+  expiresAt: number;
+}
+
+const KEY_BITS = 2048;
+
+export function passwordGrantRoutes(state: SandboxState): Route[] {
+  let keys: Promise<{ publicKey: KeyObject; privateKey: KeyObject }> | undefined;
+  // Made on first use: a 2048-bit key takes a moment, and most emulators never need one.
+  const keyPair = () => (keys ??= promisify(generateKeyPair)('rsa', { modulusLength: KEY_BITS }));
+  const bizTokens = new Map<string, BizToken>();
+
+  return [
+    {
+      method: 'GET',
+      pattern: DEFAULT_PATHS.e2eKey,
+      handler: async (req) => {
+        const token = requireBearer(req, state, { kind: 'two-legged' });
+        const { publicKey } = await keyPair();
+        const now = state.now();
+        for (const [k, v] of bizTokens) if (v.expiresAt <= now) bizTokens.delete(k);
+        const bizToken = 'BIZ' + randomBytes(24).toString('base64url');
+        bizTokens.set(bizToken, { clientId: token.clientId, expiresAt: now + state.ttls.bizTokenMs });
+        return json(e2eKeyOf(publicKey), 200, { [BIZ_TOKEN_RESPONSE_HEADER]: bizToken, 'cache-control': 'no-store' });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: routePattern(DEFAULT_PATHS.passwordToken),
+      handler: async (req) => {
+        requireForm(req);
+        const client = authenticateClient(req, state);
+        const f = form(req);
+        // Citi answers a grant type a token endpoint does not serve with a bare invalid_grant.
+        if (f.grant_type !== PASSWORD_GRANT) throw oauthError(400, 'invalid_grant');
+        const value = header(req, BIZ_TOKEN_REQUEST_HEADER) ?? '';
+        const biz = bizTokens.get(value);
+        // Spent on first sight, whatever follows: a bizToken is good for one try.
+        bizTokens.delete(value);
+        if (!biz || biz.clientId !== client.clientId || biz.expiresAt <= state.now()) throw citiError('invalidBizToken');
+        if (!f.username || !f.password) throw citiError('invalidCredentials');
+        const { privateKey } = await keyPair();
+        const password = decryptPassword(f.password, privateKey);
+        const user = SANDBOX_USERS.find((u) => u.toLowerCase() === f.username!.trim().toLowerCase());
+        if (!user || password === undefined || !safeEqual(password, SANDBOX_PASSWORD)) throw citiError('invalidCredentials');
+        // A password-grant token carries /api and speaks for the customer to every customer API.
+        const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: true, user });
+        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+      },
+    },
+  ];
+}
