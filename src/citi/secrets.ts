@@ -14,6 +14,9 @@ export const SECRET_FIELDS = new Set([
   'citicardholderphonenumber',
   'otp',
   'otptoken',
+  'password',
+  // The one-time token of the password grant's E2E key.
+  'biztoken',
   // Card secrets of the catalogue's card endpoints (test/citi/secrets.test.ts checks none is missed).
   'cvv',
   'encryptedcvv',
@@ -22,9 +25,6 @@ export const SECRET_FIELDS = new Set([
   'pinregistrationkey',
   'cardactivationcode',
   'accountaccesscode',
-  'password',
-  // The one-time token of the password grant's E2E key.
-  'biztoken',
   'passphrase',
   'authorization',
   'proxy-authorization',

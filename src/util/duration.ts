@@ -27,7 +27,7 @@ export function parseWait(value: string, name: string, opts: { bare?: 's' | 'ms'
     ms = parseDuration(text);
   } catch {
     const units = opts.bare === 'ms' ? 'a number of milliseconds, e.g. 30000' : 'a number with ms, s, m, h or d (e.g. 30s, 2m)';
-    throw new RangeError(`${name}: "${value}" is not a duration: use ${units}`);
+    throw new RangeError(`${name}: Invalid duration "${value}": use ${units}`);
   }
   if (ms <= 0) throw new RangeError(`${name} must be positive (got "${value}")`);
   const max = opts.max === undefined ? MAX_WAIT : opts.max;

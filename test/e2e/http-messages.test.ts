@@ -51,9 +51,9 @@ describe('CITI_TIMEOUT_MS and CITI_KEYCHAIN_TIMEOUT_MS are bounded like --timeou
     ] as const) {
       for (const [value, says] of [
         ['3000000000', /too long: at most 24h/],
-        ['-1', /not a duration/],
+        ['-1', /Invalid duration "-1"/],
         ['0', /must be positive/],
-        ['soon', /not a duration/],
+        ['soon', /Invalid duration "soon"/],
       ] as const) {
         const res = await spawnCli([...args], { env: testEnv(home, { ...base, [name]: value }), stdin: 'secret' });
         expect(res.code, `${name}=${value}: ${res.stderr}`).toBe(2);
