@@ -71,13 +71,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     handle(req, state, routes, handWritten, tls)
       .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
       .then((reply) => {
-        send(res, reply);
+        // Logged before the answer goes out: whoever got the answer finds its line in the log.
         if (log) {
           const [raw = '', query = ''] = (req.url ?? '').split('?', 2);
           const q = query ? '?' + redactQuery(query) : '';
           const path = raw.startsWith(SANDBOX_BASE_PATH + '/') ? SANDBOX_BASE_PATH + redactPathSecrets(raw.slice(SANDBOX_BASE_PATH.length), req.method) : raw;
           log(`${req.method} ${path}${q} ${reply.status} ${(performance.now() - started).toFixed(1)}ms`);
         }
+        send(res, reply);
       });
   };
   // Client certificates are asked for but judged per request (see mtls.ts).
