@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
+import { run } from '../dist/entry.js';
 
-process.exitCode = await main(process.argv);
+process.exitCode = await run(process.argv);

@@ -1,9 +1,9 @@
 /** Builds the `citi` program: global options, the commands, and the mapping of errors to exit codes. */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import type { FactoryOverrides } from './factory.js';
 import { processIO, type IO } from './ui/io.js';
+import { packageVersion } from './entry.js';
 import type { CommandEnv } from './commands/shared.js';
 import { register as registerLogin } from './commands/login.js';
 import { register as registerToken } from './commands/token.js';
@@ -15,6 +15,7 @@ import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';
 import { register as registerStatus } from './commands/status.js';
+import { register as registerTest } from './commands/test/index.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -32,15 +33,10 @@ Environment:
 
 Start here: citi demo    (the whole journey against an embedded emulator)`;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 export function buildProgram(env: CommandEnv): Command {
   const program = new Command('citi')
     .description("Test Citi's API Hub from a terminal or CI: credentials in the OS keychain, every OAuth flow, calls, and a local emulator")
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('-p, --profile <name>', 'profile to use (default: CITI_PROFILE, else the default profile)')
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
@@ -62,6 +58,7 @@ export function buildProgram(env: CommandEnv): Command {
   registerRevoke(program, env);
   registerClient(program, env);
   registerStatus(program, env);
+  registerTest(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

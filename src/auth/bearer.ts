@@ -1,6 +1,7 @@
 /** The access token a resource call needs, by kind of token: reused, refreshed or newly obtained. */
 import type { ApiEntry, TokenKind } from '../citi/catalogue.js';
 import { AuthError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { cardToken } from './card.js';
 import { defaultThreeLeggedScopes, threeLeggedToken } from './authorization-code.js';
@@ -44,4 +45,25 @@ export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise
       return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login, signIn: ctx.interactive })).record;
     }
   }
+}
+
+/**
+ * A resource call with the token `req` names (none for `kind: 'none'`). On a 401 it gets a new
+ * token once and sends the call again: the stored token may have been revoked or expired early.
+ */
+export async function authorizedRequest(
+  ctx: AuthContext,
+  req: BearerRequest | { kind: 'none' },
+  call: Omit<HttpRequest, 'bearer'>,
+  onRetry?: () => void,
+): Promise<HttpResponse> {
+  const send = async (force: boolean) => {
+    if (req.kind === 'none') return ctx.http.request(call);
+    const token = await bearerToken(ctx, { ...req, force });
+    return ctx.http.request({ ...call, bearer: token.accessToken });
+  };
+  const res = await send(false);
+  if (res.status !== 401 || req.kind === 'none') return res;
+  onRetry?.();
+  return send(true);
 }

@@ -12,8 +12,7 @@ import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, revocationForm, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
-/** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
-export const DEFAULT_CARD_SCOPE = 'epp_booking';
+export { DEFAULT_CARD_SCOPE } from '../citi/card.js';
 
 export interface CardHolderInput {
   country: string;

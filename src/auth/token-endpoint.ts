@@ -6,7 +6,7 @@ import { fillPath, type EndpointName } from '../citi/endpoints.js';
 import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
-import { normaliseScopes } from '../citi/catalogue.js';
+import { normaliseScopes } from '../citi/scopes.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, type TokenRecord } from '../store/tokens.js';

@@ -18,3 +18,6 @@ export function maskPhone(phone: string): string {
 export function maskCardNumber(lastFour: string): string {
   return `XXXX-XXXX-XXXX-${lastFour}`;
 }
+
+/** Scope of a card token unless asked otherwise: the one Easy Payment Plan needs. */
+export const DEFAULT_CARD_SCOPE = 'epp_booking';

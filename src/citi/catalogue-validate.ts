@@ -4,6 +4,7 @@
  * are compiled once, so commands and routes that never validate pay nothing.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadAjv } from '../util/ajv.js';
 import { endpointKey, type CatalogueEntry } from './catalogue.js';
 import type { EndpointDetail } from './catalogue-schema-types.js';
 
@@ -40,10 +41,7 @@ export function loadSchemas(): Promise<CatalogueSchemas> {
 }
 
 async function load(): Promise<CatalogueSchemas> {
-  const [{ DEFINITIONS, DETAILS }, ajvModule] = await Promise.all([import('./catalogue-schemas.js'), import('ajv')]);
-  // ajv is CommonJS: its class is the module's default export, or that export's own default.
-  const mod = ajvModule as unknown as { default: unknown };
-  const AjvClass = ((mod.default as { default?: unknown }).default ?? mod.default) as typeof import('ajv').default;
+  const [{ DEFINITIONS, DETAILS }, AjvClass] = await Promise.all([import('./catalogue-schemas.js'), loadAjv()]);
   const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: false });
   ajv.addSchema({ $id: 'citi', definitions: DEFINITIONS });
   const compiled = new Map<string, ValidateFunction | null>();

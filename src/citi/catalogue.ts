@@ -9,8 +9,9 @@ import { ENDPOINTS } from './catalogue-index.js';
 import { isSecretField, REDACTED } from './secrets.js';
 import { safeDecode } from '../util/decode.js';
 
-/** `password`: a customer token from the password grant (headless), used where a three-legged one is. */
-export type TokenKind = 'two-legged' | 'three-legged' | 'card' | 'password';
+import type { TokenKind } from './scopes.js';
+
+export { normaliseScopes, SCOPES, TOKEN_KINDS, type TokenKind } from './scopes.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -155,26 +156,3 @@ function splitQuery(path: string): [string, string | undefined] {
  */
 export const DEFAULT_SIGN_IN_SCOPES = ['accounts_details_transactions', 'customers_profiles', 'cards', 'personal_domestic_transfers'] as const;
 
-/** Scopes Citi issues, by kind of token. */
-export const SCOPES = {
-  twoLegged: ['/api'],
-  threeLegged: [
-    'accounts_details_transactions',
-    'customers_profiles',
-    'cards',
-    'pay_with_points',
-    'payees',
-    'personal_domestic_transfers',
-    'onboarding',
-    'reference_data',
-    'statements_and_advices',
-    'meta_data',
-  ],
-  card: ['epp_booking', 'lop_booking', 'Card_Purchase'],
-} as const;
-
-/** Normalises a scope list (space or comma separated) to a sorted, de-duplicated, space-joined string. */
-export function normaliseScopes(scopes: string | readonly string[]): string {
-  const list = typeof scopes === 'string' ? scopes.split(/[\s,]+/) : scopes;
-  return [...new Set(list.map((s) => s.trim()).filter(Boolean))].sort().join(' ');
-}

@@ -54,3 +54,6 @@ export const COUNTRIES = ['sg', 'hk', 'au', 'us', 'pl', 'in', 'bh', 'my', 'th', 
 
 /** The path prefix every emulator and Citi base URL ends in for the default business. */
 export const SANDBOX_BASE_PATH = '/gcb/api';
+
+/** The HTTP methods an API call may use. */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;

@@ -47,3 +47,6 @@ export function parseOrganizationIdentifier(value: string): OrganizationIdentifi
  * [project-defined]; `moreInfo.reason` says why (`missing` or OpenSSL's verification code).
  */
 export const CLIENT_CERTIFICATE_ERROR = 'invalidClientCertificate';
+
+/** PSD2 is European: a registered client's country unless told otherwise. */
+export const PSD2_DEFAULT_COUNTRY = 'gb';

@@ -1,14 +1,7 @@
 /** `citi sandbox start`: the local emulator of Citi's sandbox, on loopback. */
-import path from 'node:path';
 import type { Command } from 'commander';
-import { isLoopbackHost } from '../config/profiles.js';
-import { UsageError } from '../errors.js';
-import type { Factory } from '../factory.js';
-import type { SandboxOptions } from '../sandbox/server.js';
-import { colorOn } from '../ui/io.js';
-import { style } from '../ui/style.js';
-import { prepareSandboxTls, runSandboxCerts, type SandboxCertsOptions, type SandboxTlsFlags } from './sandbox-tls.js';
-import { collect, durationFlag, examples, factoryFor, type CommandEnv } from './shared.js';
+import type { SandboxCertsOptions, SandboxTlsFlags } from './sandbox-tls.js';
+import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface SandboxStartOptions extends SandboxTlsFlags {
   port?: string;
@@ -65,7 +58,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi call /v1/apac/onboarding/products --json; kill $SANDBOX',
       ),
     )
-    .action(async (opts: SandboxStartOptions, cmd: Command) => runSandboxStart(factoryFor(cmd, env), opts));
+    .action(async (opts: SandboxStartOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxStart(await factoryFor(cmd, env), opts));
   sandbox
     .command('certs')
     .description('Write test certificates for the PSD2 path: a CA, a server certificate for loopback, a QWAC-like client certificate (PEM and PKCS#12)')
@@ -75,75 +68,5 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--force', 'replace a set already in the folder')
     .option('--json', 'print {dir, organizationIdentifier, files} as JSON')
     .addHelpText('after', examples('citi sandbox certs --out ./certs', 'citi sandbox certs --out ./certs --org-id PSDDE-BAFIN-987654 --json'))
-    .action(async (opts: SandboxCertsOptions, cmd: Command) => runSandboxCerts(factoryFor(cmd, env), opts));
-}
-
-export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
-  // Lifetimes, compared with the clock; no timer waits for them.
-  const ms = (v: string | undefined, flag: string) => (v === undefined ? undefined : durationFlag(v, flag));
-  let port: number | undefined;
-  if (opts.port !== undefined) {
-    port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (got "${opts.port}")`);
-  }
-  const host = opts.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host)) throw new UsageError(`--host must be a loopback address (got "${host}")`, 'The emulator only listens on this machine.');
-  const ttls = {
-    ...(ms(opts.accessTtl, '--access-ttl') !== undefined ? { accessMs: ms(opts.accessTtl, '--access-ttl')! } : {}),
-    ...(ms(opts.refreshTtl, '--refresh-ttl') !== undefined ? { refreshMs: ms(opts.refreshTtl, '--refresh-ttl')! } : {}),
-    ...(ms(opts.codeTtl, '--code-ttl') !== undefined ? { codeMs: ms(opts.codeTtl, '--code-ttl')! } : {}),
-    ...(ms(opts.controlFlowTtl, '--control-flow-ttl') !== undefined ? { controlFlowMs: ms(opts.controlFlowTtl, '--control-flow-ttl')! } : {}),
-    ...(ms(opts.bizTokenTtl, '--biz-token-ttl') !== undefined ? { bizTokenMs: ms(opts.bizTokenTtl, '--biz-token-ttl')! } : {}),
-  };
-  return {
-    host: host === '::1' ? '::1' : host === 'localhost' ? '127.0.0.1' : host,
-    ...(port !== undefined ? { port } : {}),
-    ...(opts.clientId ? { clientId: opts.clientId } : {}),
-    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
-    ...(opts.redirectUri?.length ? { redirectUris: opts.redirectUri } : {}),
-    ...(opts.autoConsent ? { autoConsent: true } : {}),
-    ttls,
-  };
-}
-
-export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Promise<void> {
-  const options = sandboxOptionsFrom(opts);
-  const { startSandbox } = await import('../sandbox/server.js');
-  const log = opts.quiet ? undefined : (line: string) => f.io.stderr.write(`[sandbox] ${line}\n`);
-  const tls = await prepareSandboxTls(opts);
-  let sandbox;
-  try {
-    sandbox = await startSandbox({ ...options, ...(log ? { log } : {}), ...(tls ? { tls: tls.options } : {}) });
-  } catch (err) {
-    await tls?.cleanup();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`Port ${options.port} is already in use`, 'Choose another with --port, or leave it out for a free one.');
-    }
-    throw err;
-  }
-  if (opts.json) {
-    const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
-    f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
-  }
-  const s = await style(colorOn(f.io, 'stderr'));
-  f.info(`${s.green('●')} Citi sandbox emulator listening on ${s.bold(sandbox.url)}`);
-  f.info(`  client ID ${sandbox.clientId}, client secret ${sandbox.clientSecret} (emulator test credentials)`);
-  if (tls) {
-    f.info(`  HTTPS: trust ${tls.caFile} (--ca); client certificates ${tls.options.requireClientCert ? 'required on every call' : 'checked when presented'}`);
-    f.info(`  register a PSD2 client: citi client register --profile psd2 --base-url ${sandbox.url} --cert ${path.join(tls.certsDir, 'client.pem')} --key ${path.join(tls.certsDir, 'client-key.pem')} --ca ${tls.caFile}`);
-  }
-  f.info(`  try: CITI_CLIENT_SECRET=${sandbox.clientSecret} citi login --profile local --base-url ${sandbox.url} --client-id ${sandbox.clientId}`);
-  f.info(`  stop with Ctrl-C`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      f.info(`${signal}: stopping the emulator`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      void sandbox.close().then(() => tls?.cleanup()).then(resolve);
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+    .action(async (opts: SandboxCertsOptions, cmd: Command) => (await import('./sandbox-tls.js')).runSandboxCerts(await factoryFor(cmd, env), opts));
 }

@@ -1,7 +1,11 @@
-/** What every command file gets: a way to build its Factory from the parsed global options. */
+/**
+ * What every command file gets: a way to build its Factory from the parsed global options. Command
+ * files only register their options and help; the implementation (and the Factory) load when the
+ * command runs, so `citi --help` loads neither.
+ */
 import type { Command } from 'commander';
-import { Factory, type FactoryOverrides, type GlobalOptions } from '../factory.js';
 import { rangeAsUsage } from '../errors.js';
+import type { Factory, FactoryOverrides, GlobalOptions } from '../factory.js';
 import type { IO } from '../ui/io.js';
 import { parseWait } from '../util/duration.js';
 
@@ -10,7 +14,8 @@ export interface CommandEnv {
   overrides?: FactoryOverrides;
 }
 
-export function factoryFor(cmd: Command, env: CommandEnv): Factory {
+export async function factoryFor(cmd: Command, env: CommandEnv): Promise<Factory> {
+  const { Factory } = await import('../factory.js');
   const g = cmd.optsWithGlobals<GlobalOptions>();
   return new Factory(env.io, { ...g }, env.overrides);
 }

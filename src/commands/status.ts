@@ -1,8 +1,5 @@
 /** `citi status`: the profile's stored tokens (kind, scopes, lifetimes, where stored), never a secret. */
 import type { Command } from 'commander';
-import type { Factory } from '../factory.js';
-import { printJson, printTable } from '../ui/output.js';
-import { formatDuration } from '../util/duration.js';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export function register(program: Command, env: CommandEnv): void {
@@ -11,45 +8,5 @@ export function register(program: Command, env: CommandEnv): void {
     .description("Show the profile's stored tokens: kind, scopes, expiry, where they are kept (never the tokens)")
     .option('--json', 'print the same as JSON')
     .addHelpText('after', examples('citi status', 'citi status --profile local --json'))
-    .action(async (opts: { json?: boolean }, cmd: Command) => runStatus(factoryFor(cmd, env), opts));
-}
-
-export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<void> {
-  const profile = await f.profile();
-  const tokens = await f.tokens(profile);
-  const store = tokens.secrets.location;
-  const now = f.now();
-  const seconds = (at: number | undefined) => (at === undefined ? null : Math.max(0, Math.round((at - now) / 1000)));
-  const rows = Object.entries(await tokens.all())
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, r]) => ({
-      key,
-      kind: r.kind,
-      scope: r.scope,
-      ...(r.cardId ? { cardId: r.cardId } : {}),
-      ...(r.kind === 'password' && r.meta?.username ? { username: r.meta.username } : {}),
-      expiresAt: new Date(r.expiresAt).toISOString(),
-      expiresIn: seconds(r.expiresAt),
-      refreshable: Boolean(r.refreshToken),
-      refreshExpiresAt: r.refreshExpiresAt !== undefined ? new Date(r.refreshExpiresAt).toISOString() : null,
-      refreshExpiresIn: seconds(r.refreshExpiresAt),
-    }));
-  if (opts.json) {
-    await printJson(f.io, { profile: profile.name, baseUrl: profile.baseUrl, clientId: profile.clientId, store, tokens: rows });
-    return;
-  }
-  f.info(`Profile ${profile.name}: client ${profile.clientId} on ${profile.baseUrl}`);
-  if (!rows.length) {
-    f.info(`No tokens stored (${store}).`);
-    return;
-  }
-  const life = (at: string | null, secs: number | null) => (at === null ? '' : secs ? formatDuration(secs * 1000) : 'expired');
-  const table = rows.map((r) => ({
-    kind: r.kind,
-    scopes: r.cardId ?? (r.username ? `${r.scope} (${r.username})` : r.scope),
-    'expires in': life(r.expiresAt, r.expiresIn),
-    'refresh expires in': r.refreshable ? life(r.refreshExpiresAt, r.refreshExpiresIn) || 'no expiry given' : '—',
-    stored: store,
-  }));
-  await printTable(f.io, table);
+    .action(async (opts: { json?: boolean }, cmd: Command) => (await import('./status-run.js')).runStatus(await factoryFor(cmd, env), opts));
 }

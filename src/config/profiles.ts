@@ -263,3 +263,6 @@ export function validateBaseUrl(value: string): string {
   if (url.search || url.hash) throw new UsageError('The base URL must not carry a query or fragment');
   return url.toString().replace(/\/+$/, '');
 }
+
+/** The environment variable that holds a PKCS#12 passphrase. */
+export const PASSPHRASE_ENV = 'CITI_P12_PASSPHRASE';

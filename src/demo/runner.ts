@@ -2,7 +2,7 @@
 import type { AuthContext } from '../auth/context.js';
 import { bearerToken, type BearerRequest } from '../auth/bearer.js';
 import { findApi } from '../citi/catalogue.js';
-import { describeError } from '../commands/call.js';
+import { describeError } from '../commands/call-run.js';
 import { ApiError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { RunningSandbox } from '../sandbox/server.js';

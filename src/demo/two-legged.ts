@@ -1,6 +1,6 @@
 /** Demo leg: login, a two-legged token, onboarding products as a table, a pay-with-points redemption. */
 import { twoLeggedToken } from '../auth/client-credentials.js';
-import { runLogin } from '../commands/login.js';
+import { runLogin } from '../commands/login-run.js';
 import { printTable, tableRows } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
 import type { DemoLeg } from './runner.js';

@@ -13,7 +13,7 @@ import { describeProblems, loadSchemas, type CatalogueSchemas } from '../citi/ca
 import { idFor, hash, sampleFromSchema } from '../citi/schema-sample.js';
 import { requireBearer } from './guard.js';
 import { citiError, header, isJsonRequest, json, type SandboxReply, type SandboxRequest } from './http.js';
-import type { IssuedToken, SandboxState } from './state.js';
+import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
 
 /** What one app's calls left behind: records by `idName=value`, control flows, added payees. */
 interface ControlFlow {
@@ -22,6 +22,8 @@ interface ControlFlow {
   values: Record<string, unknown>;
   used: boolean;
   addsPayee: boolean;
+  /** Open for ttls.controlFlowMs, like the hand-written flows; dropped by the sweep after that. */
+  expiresAt: number;
 }
 
 /** Something a call created: listed wherever a list's items carry its ID field. */
@@ -34,7 +36,7 @@ interface Created {
 
 interface FlowStore {
   records: Map<string, Record<string, unknown>>;
-  controlFlows: Map<string, ControlFlow>;
+  controlFlows: ExpiringMap<string, ControlFlow>;
   created: Created[];
   counter: number;
 }
@@ -44,7 +46,7 @@ const stores = new WeakMap<SandboxState, FlowStore>();
 function storeOf(state: SandboxState): FlowStore {
   let s = stores.get(state);
   if (!s) {
-    s = { records: new Map(), controlFlows: new Map(), created: [], counter: 0 };
+    s = { records: new Map(), controlFlows: state.expiringMap(), created: [], counter: 0 };
     stores.set(state, s);
   }
   return s;
@@ -101,7 +103,7 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
   const controlFlowId = typeof body.controlFlowId === 'string' ? body.controlFlowId : undefined;
   if (controlFlowId !== undefined && !isPreprocess(entry) && opensFlow(flowFamily(entry.path), handWritten)) {
     const found = store.controlFlows.get(controlFlowId);
-    if (!found || found.owner !== owner || found.used || found.family !== flowFamily(entry.path)) {
+    if (!found || found.owner !== owner || found.used || found.family !== flowFamily(entry.path) || found.expiresAt <= state.now()) {
       throw citiError('invalidControlFlowId');
     }
     found.used = true;
@@ -117,7 +119,7 @@ export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, 
 
   if (isPreprocess(entry) && isObject(answer)) {
     const id = typeof answer.controlFlowId === 'string' ? answer.controlFlowId : (values.controlFlowId as string);
-    store.controlFlows.set(id, { owner, family: flowFamily(entry.path), values: { ...values, ...flatten(answer) }, used: false, addsPayee: /adhocWithPayeeCreation$/.test(entry.path) });
+    store.controlFlows.set(id, { owner, family: flowFamily(entry.path), values: { ...values, ...flatten(answer) }, used: false, addsPayee: /adhocWithPayeeCreation$/.test(entry.path), expiresAt: state.now() + state.ttls.controlFlowMs });
   }
   if (flow?.addsPayee) addCreated(store, { owner, idName: 'payeeId', id: nextId(store, 'payeeId', seed), values: flow.values });
   if (entry.method !== 'GET' && isObject(answer)) remember(store, owner, answer, values);

@@ -33,7 +33,7 @@ interface IssuedCode extends AuthorizeRequest {
   expiresAt: number;
   used: boolean;
   /** The family of the tokens issued for it, revoked if the code is replayed. */
-  family?: string;
+  family?: number;
 }
 
 const LOGIN_TTL_MS = 10 * 60_000;
@@ -54,8 +54,8 @@ const SCOPE_TEXT: Record<string, string> = {
 };
 
 export function authorizationCodeRoutes(state: SandboxState): Route[] {
-  const logins = new Map<string, LoginTransaction>();
-  const codes = new Map<string, IssuedCode>();
+  const logins = state.expiringMap<string, LoginTransaction>();
+  const codes = state.expiringMap<string, IssuedCode>();
 
   const issueCode = (tx: AuthorizeRequest, user: string): SandboxReply => {
     const code = 'CODE' + randomBytes(24).toString('base64url');

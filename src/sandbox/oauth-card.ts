@@ -13,7 +13,7 @@ import { citiError, customError, form, json, jsonObject, oauthError, type Route 
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
-import type { IssuedToken, SandboxState } from './state.js';
+import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
 
 export interface ControlFlow {
   controlFlowId: string;
@@ -25,9 +25,9 @@ export interface ControlFlow {
 }
 
 interface CardAuthState {
-  flows: Map<string, ControlFlow>;
-  /** Token families activated for their card. */
-  activated: Set<string>;
+  flows: ExpiringMap<string, ControlFlow>;
+  /** Token families activated for their card (forgotten with the family's last token). */
+  activated: Set<number>;
 }
 
 const perSandbox = new WeakMap<SandboxState, CardAuthState>();
@@ -35,7 +35,11 @@ const perSandbox = new WeakMap<SandboxState, CardAuthState>();
 /** This emulator's card-authorization state (kept beside SandboxState, created on first use). */
 export function cardAuthState(state: SandboxState): CardAuthState {
   let s = perSandbox.get(state);
-  if (!s) perSandbox.set(state, (s = { flows: new Map(), activated: new Set() }));
+  if (!s) {
+    const activated = new Set<number>();
+    state.tokens.onFamilyGone((family) => activated.delete(family));
+    perSandbox.set(state, (s = { flows: state.expiringMap(), activated }));
+  }
   return s;
 }
 

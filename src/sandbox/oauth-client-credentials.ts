@@ -5,6 +5,9 @@ import { form, json, oauthError, type Route } from './http.js';
 import { authenticateClient, requireForm } from './guard.js';
 import type { SandboxState } from './state.js';
 
+/** One array for every two-legged token: the emulator keeps many of them. */
+const TWO_LEGGED_SCOPES = [TWO_LEGGED_SCOPE];
+
 export function clientCredentialsRoutes(state: SandboxState): Route[] {
   return [
     {
@@ -19,7 +22,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
         }
         if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
         if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);
-        const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: false });
+        const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: TWO_LEGGED_SCOPES, withRefresh: false });
         const body: TokenResponse = {
           token_type: 'Bearer',
           access_token: access.value,

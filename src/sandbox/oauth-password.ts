@@ -27,7 +27,8 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
   let keys: Promise<{ publicKey: KeyObject; privateKey: KeyObject }> | undefined;
   // Made on first use: a 2048-bit key takes a moment, and most emulators never need one.
   const keyPair = () => (keys ??= promisify(generateKeyPair)('rsa', { modulusLength: KEY_BITS }));
-  const bizTokens = new Map<string, BizToken>();
+  // Dropped by the emulator's sweep once expired.
+  const bizTokens = state.expiringMap<string, BizToken>();
 
   return [
     {
@@ -37,7 +38,6 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         const token = requireBearer(req, state, { kind: 'two-legged' });
         const { publicKey } = await keyPair();
         const now = state.now();
-        for (const [k, v] of bizTokens) if (v.expiresAt <= now) bizTokens.delete(k);
         const bizToken = 'BIZ' + randomBytes(24).toString('base64url');
         bizTokens.set(bizToken, { clientId: token.clientId, expiresAt: now + state.ttls.bizTokenMs });
         return json(e2eKeyOf(publicKey), 200, { [BIZ_TOKEN_RESPONSE_HEADER]: bizToken, 'cache-control': 'no-store' });

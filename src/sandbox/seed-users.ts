@@ -4,7 +4,7 @@
  * demos can rely on exact values. Balances move with transfers, per running emulator.
  */
 import { createHash } from 'node:crypto';
-import type { SandboxState } from './state.js';
+import type { ExpiringMap, SandboxState } from './state.js';
 
 export const SANDBOX_PASSWORD = 'P@ssUser1$';
 export const SANDBOX_USERS = ['SandboxUser1', 'SandboxUser2', 'SandboxUser3', 'SandboxUser4', 'SandboxUser5'] as const;
@@ -105,7 +105,8 @@ export interface Transfer {
 
 export interface UserData {
   users: Map<string, SandboxUser>;
-  transfers: Map<string, Transfer>;
+  /** Transfers awaiting confirmation (controlFlowIds), dropped once expired. */
+  transfers: ExpiringMap<string, Transfer>;
   counters: Record<string, number>;
 }
 
@@ -264,7 +265,7 @@ const DATA = new WeakMap<SandboxState, UserData>();
 export function userData(state: SandboxState): UserData {
   let data = DATA.get(state);
   if (!data) {
-    data = { users: new Map(SANDBOX_USERS.map((u, i) => [u, createUser(i + 1)])), transfers: new Map(), counters: {} };
+    data = { users: new Map(SANDBOX_USERS.map((u, i) => [u, createUser(i + 1)])), transfers: state.expiringMap(), counters: {} };
     DATA.set(state, data);
   }
   return data;

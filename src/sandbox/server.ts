@@ -102,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   });
   const port = (server.address() as AddressInfo).port;
+  state.startSweeping();
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   let closed: Promise<void> | undefined;
   return {
@@ -112,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     state,
     close() {
       closed ??= new Promise<void>((resolve) => {
+        state.stopSweeping();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TokenKind } from '../citi/catalogue.js';
-import { normaliseScopes } from '../citi/catalogue.js';
+import { normaliseScopes } from '../citi/scopes.js';
 import { identityOf, type ResolvedProfile } from '../config/profiles.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';

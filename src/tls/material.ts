@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import tls from 'node:tls';
-import type { TlsSettings } from '../config/profiles.js';
+import { PASSPHRASE_ENV, type TlsSettings } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { TlsClientOptions } from '../http/client.js';
 import { readAll, type IO } from '../ui/io.js';
@@ -19,7 +19,7 @@ export interface TlsFlags {
   ca?: string;
 }
 
-export const PASSPHRASE_ENV = 'CITI_P12_PASSPHRASE';
+export { PASSPHRASE_ENV };
 
 /** New settings from flags over the saved ones: --cert/--key replace a --p12 and the other way round; --ca adds to either. */
 export function tlsSettingsFrom(flags: TlsFlags, existing?: TlsSettings, cwd = process.cwd()): TlsSettings | undefined {

@@ -23,7 +23,9 @@ export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
  * $VARIABLES as sh reads them), `%s` replaced by the URL, else the URL added as the last argument.
  */
 export async function browserCommand(browser: string, url: string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const { parse } = await import('shell-quote');
+  const quote = await import('shell-quote');
+  // A CommonJS package: Node gives its functions as named exports, the bundle (dist/) on `default`.
+  const { parse } = 'parse' in quote ? quote : (quote as { default: typeof quote }).default;
   const words = parse(browser, (name) => env[name] ?? '').map((w) => {
     if (typeof w === 'string') return w;
     if ('pattern' in w) return w.pattern; // a glob character is taken as it is

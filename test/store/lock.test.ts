@@ -1,5 +1,6 @@
 /** The cross-process lock: mutual exclusion, and stale locks of dead processes taken over safely. */
 import { spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,9 @@ describe('withLock', () => {
   it('many processes racing to take over the same stale lock: one holder at a time, every round', async () => {
     const dir = await tempConfigHome();
     const log = path.join(dir, 'holders.log');
+    // The lock module as the racers run it: bundled from the sources (outside the lock folder).
+    const lockModule = path.join(await tempConfigHome(), 'lock.mjs');
+    await build({ entryPoints: [path.join(ROOT, 'src/store/lock.ts')], bundle: true, platform: 'node', format: 'esm', outfile: lockModule, logLevel: 'error' });
     const racers = 8;
     for (let round = 0; round < 4; round++) {
       // A lock left by a process that is gone.
@@ -58,7 +62,7 @@ describe('withLock', () => {
       await fs.writeFile(path.join(dir, 'race.lock'), `${dead.pid} ${Date.now()} -`);
       const startAt = Date.now() + 1500;
       const children = Array.from({ length: racers }, () =>
-        spawn(process.execPath, [path.join(ROOT, 'test/helpers/lock-racer.mjs'), dir, 'race', log, String(startAt), '3'], { stdio: ['ignore', 'ignore', 'pipe'] }),
+        spawn(process.execPath, [path.join(ROOT, 'test/helpers/lock-racer.mjs'), lockModule, dir, 'race', log, String(startAt), '3'], { stdio: ['ignore', 'ignore', 'pipe'] }),
       );
       const codes = await Promise.all(
         children.map(

@@ -1,0 +1,207 @@
+/** The implementation of `citi login`, loaded when the command runs. */
+import { clientCredentialsForm } from '../auth/client-credentials.js';
+import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/token-endpoint.js';
+import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
+import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import {
+  checkBusiness,
+  checkCountry,
+  DEFAULT_BUSINESS,
+  DEFAULT_COUNTRY,
+  isLoopbackHost,
+  chosenStoreKind,
+  CUSTOMER_SIGN_INS,
+  validateBaseUrl,
+  type CustomerSignIn,
+  type Profile,
+  type ResolvedProfile,
+} from '../config/profiles.js';
+import { UsageError } from '../errors.js';
+import type { Factory } from '../factory.js';
+import { accounts } from '../store/secret-store.js';
+import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
+import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
+import { canPrompt, colorOn, readAll } from '../ui/io.js';
+import { printJson } from '../ui/output.js';
+import { style } from '../ui/style.js';
+import type { LoginOptions } from './login.js';
+
+export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
+  const env = f.io.env;
+  const interactive = canPrompt(f.io);
+  const prompter = f.prompter();
+  const name = await f.profileName();
+  const existing = await f.config.getProfile(name);
+
+  if (opts.env && opts.baseUrl) throw new UsageError('Give --env or --base-url, not both');
+  if (opts.env && !isEnvironmentName(opts.env)) {
+    throw new UsageError(`Unknown environment "${opts.env}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
+  }
+  let environment: Profile['environment'];
+  let baseUrl: string | undefined;
+  if (opts.baseUrl || env.CITI_BASE_URL) baseUrl = opts.baseUrl ?? env.CITI_BASE_URL;
+  else if (opts.env) environment = opts.env as EnvironmentName;
+  else if (existing) ({ baseUrl, environment } = existing);
+  else if (interactive) {
+    environment = await prompter.select<EnvironmentName>(
+      'Citi environment',
+      (Object.keys(ENVIRONMENTS) as EnvironmentName[]).map((e) => ({ name: `${e}  ${ENVIRONMENTS[e]}`, value: e })),
+    );
+  } else environment = 'sandbox';
+  if (environment && environment !== 'custom') baseUrl = ENVIRONMENTS[environment];
+  baseUrl = validateBaseUrl(baseUrl ?? ENVIRONMENTS.sandbox);
+  if (!environment) environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
+
+  let country = opts.country ?? env.CITI_COUNTRY ?? existing?.country;
+  if (!country && interactive) {
+    country = await prompter.select('Country', COUNTRIES.map((c) => ({ name: c.toUpperCase(), value: c })), { default: DEFAULT_COUNTRY });
+  }
+  country = checkCountry(country ?? DEFAULT_COUNTRY);
+  const business = checkBusiness(opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS);
+
+  let clientId = opts.clientId ?? env.CITI_CLIENT_ID ?? existing?.clientId;
+  if (!clientId && interactive) clientId = (await prompter.input('Client ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
+  if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
+
+  if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
+  const storeKind = chosenStoreKind(f.globals.store, env, existing) ?? 'keychain';
+  const secrets = f.secretStore(storeKind);
+  const addingCertOnly = Boolean(existing && (opts.cert || opts.p12 || opts.ca) && !opts.clientId);
+
+  let secret = opts.clientSecret;
+  if (secret) {
+    // given in code
+  } else if (opts.clientSecretStdin) {
+    if (f.io.stdin.isTTY) throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal', 'Pipe the secret in, or leave the flag out to be asked.');
+    secret = (await readAll(f.io.stdin)).trim();
+    if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
+  } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
+  // Attaching a certificate to a profile keeps its stored secret.
+  else if (addingCertOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
+  if (!secret && interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
+  if (!secret) {
+    throw new UsageError('No client secret', 'Pipe it to --client-secret-stdin, set CITI_CLIENT_SECRET, or run on a terminal to be asked.');
+  }
+
+  const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : existing?.redirectUri;
+  if (opts.customerSignIn !== undefined && !(CUSTOMER_SIGN_INS as readonly string[]).includes(opts.customerSignIn)) {
+    throw new UsageError(`--customer-sign-in must be ${CUSTOMER_SIGN_INS.join(' or ')} (got "${opts.customerSignIn}")`);
+  }
+  const customerSignIn = (opts.customerSignIn as CustomerSignIn | undefined) ?? existing?.customerSignIn;
+  const username = opts.username?.trim() || existing?.username;
+  const tls = tlsSettingsFrom(opts, existing?.tls);
+  const p12Passphrase = tls?.p12
+    ? await f.p12Passphrase(tls.p12, {
+        ...(await stdinPassphrase(f.io, opts.p12PassphraseStdin)),
+        stored: () => secrets.get(accounts.p12Passphrase(name)),
+      })
+    : undefined;
+  const profile: Profile = {
+    ...existing,
+    baseUrl,
+    environment,
+    country,
+    business,
+    clientId,
+    ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
+    ...(redirectUri ? { redirectUri } : {}),
+    ...(tls ? { tls } : {}),
+    ...(customerSignIn ? { customerSignIn } : {}),
+    ...(username ? { username } : {}),
+  };
+  if (storeKind === 'keychain') delete profile.store;
+
+  const resolved: ResolvedProfile = {
+    name,
+    baseUrl,
+    country,
+    business,
+    clientId,
+    paths: { ...DEFAULT_PATHS, ...existing?.paths },
+    scopes: existing?.scopes ?? [],
+    store: storeKind,
+    storeIsDefault: false,
+    fromEnv: false,
+    ...(tls ? { tls } : {}),
+  };
+
+  // The certificate, key and CA files are checked (readable, parseable, key matching certificate)
+  // before anything is saved, with --no-verify too.
+  if (tls) await loadClientTls(tls, async () => p12Passphrase ?? '');
+
+  // Verify before saving anything, so a wrong secret never replaces a good one.
+  let verified = false;
+  let token: ReturnType<typeof toRecord> | undefined;
+  if (opts.verify !== false) {
+    const res = await f.http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
+    token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
+    verified = true;
+  }
+  const tokens = f.tokensIn(secrets, tokenOwner(resolved));
+  await secrets.set(accounts.clientSecret(name), secret);
+  if (p12Passphrase !== undefined) await secrets.set(accounts.p12Passphrase(name), p12Passphrase);
+  // Tokens of another identity are no use with this one (they would read as empty anyway).
+  if (existing && identityOf(existing) !== identityOf(resolved)) await tokens.clear();
+  if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
+  // The first profile saved becomes the default; later ones are chosen with --profile.
+  await f.config.saveProfile(name, profile);
+
+  if (opts.json) {
+    await printJson(f.io, { profile: name, baseUrl, environment, country, business, clientId, store: storeKind, verified, ...(tls ? { tls } : {}), ...(customerSignIn ? { customerSignIn } : {}), ...(username ? { username } : {}) });
+    return;
+  }
+  const s = await style(colorOn(f.io, 'stderr'));
+  const where = secrets.location;
+  f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
+  f.info(`  secret kept in the ${where}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
+  if (tls?.cert || tls?.p12) f.info(`  mutual TLS with ${tls.p12 ?? tls.cert} on every request`);
+  if (!isLoopbackHost(new URL(baseUrl).hostname) && storeKind === 'file') f.info(s.yellow('  note: the secret is in a plaintext file'));
+}
+
+export function validateRedirectUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`Invalid --redirect-uri "${value}"`, 'Use e.g. http://127.0.0.1:8765/callback');
+  }
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
+    throw new UsageError('--redirect-uri must be an http://127.0.0.1 (or localhost) address: the callback server listens on this machine');
+  }
+  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, e.g. http://127.0.0.1:8765/callback');
+  // Kept as given: the server compares it character for character with the registered one.
+  return value;
+}
+
+export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
+  const name = await f.profileName();
+  const existing = await f.config.getProfile(name);
+  // Credentials or settings from the environment keep tokens of their own identity: forget those too.
+  const fromEnv = await f.profile().then(
+    (p) => (p.envIdentity ? p : undefined),
+    (err: unknown) => {
+      if (err instanceof UsageError) return undefined;
+      throw err;
+    },
+  );
+  if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw new UsageError(`Unknown profile "${name}"`);
+  const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
+  const secrets = f.secretStore(storeKind);
+  const s = await style(colorOn(f.io, 'stderr'));
+  if (existing) {
+    const hadSecret = await secrets.delete(accounts.clientSecret(name));
+    await secrets.delete(accounts.p12Passphrase(name));
+    const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
+    if (opts.forgetProfile) await f.config.removeProfile(name);
+    const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
+    f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+  }
+  if (fromEnv) {
+    const had = await f.tokensIn(secrets, tokenOwner(fromEnv)).clear();
+    f.info(`${s.green('✓')} Environment identity (client ${fromEnv.clientId} at ${fromEnv.baseUrl}): forgot ${had ? 'cached tokens' : 'nothing stored'}`);
+  }
+  if (opts.allIdentities) {
+    const cleared = await clearEnvIdentities(secrets, f.config.lockDir);
+    f.info(`${s.green('✓')} Forgot the cached tokens of ${cleared} environment ${cleared === 1 ? 'identity' : 'identities'} (${secrets.location})`);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * What bin/citi.js runs. It imports nothing of the package's own, so start-up stays near Node's:
+ * `citi --version` loads nothing more, and everything else loads the program (commander and the
+ * commands' options, cli.ts) on demand; each command's code loads when it runs.
+ */
+import { readFileSync } from 'node:fs';
+import module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+declare const CITI_SANDBOX_VERSION: string | undefined;
+
+/** The package's version: set by the bundler (scripts/build.mjs), else read from package.json (tests run the sources). */
+export function packageVersion(): string {
+  if (typeof CITI_SANDBOX_VERSION === 'string') return CITI_SANDBOX_VERSION;
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Node 22 and newer keep compiled code in a cache folder ($XDG_CACHE_HOME/citi-sandbox, else
+ * ~/.cache/citi-sandbox), so later runs skip compiling. Older Nodes lack the call; any failure
+ * (say, a read-only home) only means no cache.
+ */
+export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
+  const enable = (module as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  if (typeof enable !== 'function') return;
+  try {
+    enable(path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'citi-sandbox'));
+  } catch {
+    // no cache: the same behaviour, compiled anew
+  }
+}
+
+/** Runs `citi` with the process's arguments; resolves to the exit code. */
+export async function run(argv: string[] = process.argv): Promise<number> {
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(packageVersion() + '\n');
+    return 0;
+  }
+  enableCompileCache();
+  const { main } = await import('./cli.js');
+  return main(argv);
+}
