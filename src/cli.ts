@@ -16,8 +16,17 @@ import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerTest } from './commands/test/index.js';
+import { register as registerProfiles } from './commands/profiles.js';
+import { register as registerCompletion } from './commands/completion.js';
 
 const EXIT_CODES_HELP = `
+Examples:
+  citi demo                                          # the whole journey against an embedded emulator
+  citi login                                         # save an app's credentials (asks for what it needs)
+  citi call /v1/apac/onboarding/products --table     # an authenticated call
+  eval "$(citi sandbox start --detach)"              # a local emulator for scripts; citi sandbox stop
+  citi help card enroll                              # help on any command
+
 Exit codes:
   0  success
   1  API or HTTP error (including connection failures)
@@ -41,7 +50,8 @@ export function buildProgram(env: CommandEnv): Command {
     .addOption(new Option('--store <kind>', 'where secrets live: keychain (default), file (plaintext, 0600), memory').choices(['keychain', 'file', 'memory']))
     .option('-v, --verbose', 'trace HTTP requests to stderr (secrets redacted)')
     .option('--no-color', 'no colours (also NO_COLOR; FORCE_COLOR=1 colours even off a terminal)')
-    .showHelpAfterError('(run with --help for usage)')
+    .helpCommand('help [command...]', 'show the help of a command, e.g. citi help card enroll')
+    .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .configureOutput({
       writeOut: (s) => env.io.stdout.write(s),
@@ -59,6 +69,8 @@ export function buildProgram(env: CommandEnv): Command {
   registerClient(program, env);
   registerStatus(program, env);
   registerTest(program, env);
+  registerProfiles(program, env);
+  registerCompletion(program, env);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -71,11 +83,23 @@ export async function main(argv: string[], io?: IO, overrides?: FactoryOverrides
   const theIO = io ?? processIO(argv.includes('--no-color'));
   const program = buildProgram({ io: theIO, ...(overrides ? { overrides } : {}) });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpArgv(argv));
     return EXIT.ok;
   } catch (err) {
     return reportError(err, theIO, argv.includes('--verbose') || argv.includes('-v'));
   }
+}
+
+/**
+ * `citi help card enroll` → `citi card enroll --help`: commander's help command looks at one word
+ * only, so a subcommand's help would show its group's.
+ */
+export function helpArgv(argv: string[]): string[] {
+  let at = 2;
+  // Skip the global options, and the values of those that take one.
+  while (at < argv.length && argv[at]!.startsWith('-')) at += ['-p', '--profile', '--store'].includes(argv[at]!) ? 2 : 1;
+  if (argv[at] !== 'help' || argv.length - at < 3) return argv;
+  return [...argv.slice(0, at), ...argv.slice(at + 1), '--help'];
 }
 
 function reportError(err: unknown, io: IO, verbose: boolean): number {

@@ -14,6 +14,7 @@ import { KeychainStore } from './store/keychain-store.js';
 import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { tokenOwner, TokenStore, type TokenOwner } from './store/tokens.js';
 import { canPrompt, type IO } from './ui/io.js';
+import { progress, type Progress } from './ui/progress.js';
 import { inquirerPrompter, type Prompter } from './ui/prompt.js';
 
 export interface GlobalOptions {
@@ -37,6 +38,7 @@ export class Factory {
   private readonly stores = new Map<StoreKind, SecretStore>();
   /** The store each profile's secrets are in, decided once per run (it may probe the keychain). */
   private readonly profileStores = new Map<string, Promise<SecretStore>>();
+  private progressUI?: Progress;
 
   constructor(
     readonly io: IO,
@@ -220,10 +222,17 @@ export class Factory {
       clientSecret: () => this.clientSecret(profile),
       now: () => this.now(),
       interactive: canPrompt(this.io),
+      progress: this.progress(),
       info: (m) => this.info(m),
       openBrowser: (url) => this.openBrowser(url),
       customerCredentials: (username) => this.customerCredentials(username),
     };
+  }
+
+  /** Spinners on a terminal; nothing otherwise. */
+  progress(): Progress {
+    this.progressUI ??= progress(this.io);
+    return this.progressUI;
   }
 
   prompter(): Prompter {

@@ -196,7 +196,13 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
       await firstOf([opening, server.result], OPENER_PATIENCE_MS);
     }
     ctx.info(`Waiting for the redirect to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to stop)…`);
-    ({ code } = await server.result);
+    const until = Date.now() + timeoutMs;
+    const stop = ctx.progress?.wait(() => `Waiting for the sign-in in the browser: ${formatDuration(until - Date.now())} left`);
+    try {
+      ({ code } = await server.result);
+    } finally {
+      stop?.();
+    }
   } finally {
     await server.close();
   }

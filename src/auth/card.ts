@@ -3,7 +3,7 @@
  * card holder), trade the OTP for a card token, activate it for the card, refresh and revoke it.
  * Each step is a request builder and a response check; the store keeps one record per card.
  */
-import { isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
+import { CONTROL_FLOW_TTL_MS, isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { isCitiErrorBody } from '../citi/errors.js';
 import { basicAuthorization } from '../citi/oauth.js';
 import { AuthError, UsageError } from '../errors.js';
@@ -29,6 +29,8 @@ export interface OtpRequest {
   maskedPhone: string;
   /** 1 for the first try. */
   attempt: number;
+  /** When the controlFlowId, and with it the OTP, expires (this machine's clock). */
+  expiresAt: number;
 }
 
 export type OtpSource = (req: OtpRequest) => Promise<string>;
@@ -101,12 +103,14 @@ export async function enrollCard(
 ): Promise<TokenRecord> {
   const c = at(ctx, input);
   const secret = await ctx.clientSecret();
+  // Counted from before the request, so the time shown is never more than the server allows.
+  const expiresAt = Date.now() + CONTROL_FLOW_TTL_MS;
   const controlFlowId = validateEnrollResponse(await ctx.http.request(buildEnrollRequest(c, secret, input)));
   const maskedPhone = maskPhone(input.phone);
   ctx.info(`An OTP was sent to the card holder's phone ${maskedPhone}.`);
   const maxTries = Math.min(opts.maxTries ?? OTP_ATTEMPTS, OTP_ATTEMPTS);
   for (let attempt = 1; ; attempt++) {
-    const code = (await otp({ controlFlowId, maskedPhone, attempt })).trim();
+    const code = (await otp({ controlFlowId, maskedPhone, attempt, expiresAt })).trim();
     if (!isOtp(code)) throw new UsageError('The OTP must be six digits');
     const res = await ctx.http.request(buildTokenRequest(c, 'cardToken', secret, cardTokenForm(controlFlowId, code, input.scope)));
     const answer = validateCardTokenResponse(res);

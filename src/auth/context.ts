@@ -2,6 +2,7 @@
 import type { ResolvedProfile } from '../config/profiles.js';
 import type { HttpClient } from '../http/client.js';
 import type { TokenStore } from '../store/tokens.js';
+import type { Progress } from '../ui/progress.js';
 
 export interface AuthContext {
   profile: ResolvedProfile;
@@ -17,6 +18,8 @@ export interface AuthContext {
    * call) fail fast without one instead of waiting for a sign-in nobody will do.
    */
   interactive: boolean;
+  /** Spinners for long waits (a browser sign-in), on a terminal only. */
+  progress?: Progress;
   /**
    * The customer's user ID and password for the password grant, called only when a new sign-in is
    * needed: from the command (--password-stdin), the environment or a masked prompt.

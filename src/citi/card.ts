@@ -3,6 +3,9 @@
 /** Wrong OTPs Citi allows per enrollment (controlFlowId); the third wrong one ends it. */
 export const OTP_ATTEMPTS = 3;
 
+/** How long an enrollment's controlFlowId (and so its OTP) lives: Citi's 5 minutes. */
+export const CONTROL_FLOW_TTL_MS = 5 * 60_000;
+
 /** A one-time password as Citi sends it: six digits. */
 export function isOtp(value: string): boolean {
   return /^\d{6}$/.test(value);

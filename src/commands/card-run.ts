@@ -5,6 +5,7 @@ import { SCOPES, normaliseScopes } from '../citi/scopes.js';
 import { checkBusiness, checkCountry } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
+import { inStore } from '../store/secret-store.js';
 import type { TokenRecord } from '../store/tokens.js';
 import { canPrompt, colorOn, readAll } from '../ui/io.js';
 import { printJson, printTable, writeLine } from '../ui/output.js';
@@ -37,8 +38,8 @@ function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries:
   if (canPrompt(f.io)) {
     const prompter = f.prompter();
     return {
-      source: ({ maskedPhone, attempt }) =>
-        prompter.password(`OTP sent to ${maskedPhone}${attempt > 1 ? ` (try ${attempt} of ${OTP_ATTEMPTS})` : ''}`, {
+      source: ({ maskedPhone, attempt, expiresAt }) =>
+        prompter.password(`OTP sent to ${maskedPhone} (${attempt > 1 ? `try ${attempt} of ${OTP_ATTEMPTS}, ` : ''}expires in ${formatDuration(expiresAt - Date.now())})`, {
           validate: (v) => (isOtp(v.trim()) ? true : 'The OTP is six digits'),
         }),
       tries: OTP_ATTEMPTS,
@@ -78,7 +79,7 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
   }
   writeLine(f.io.stdout, record.cardId);
   const s = await style(colorOn(f.io, 'stderr'));
-  f.info(`${s.green('✓')} Card ${record.meta?.maskedNumber} enrolled as ${s.bold(record.cardId!)} (scope ${record.scope}); token kept in the ${ctx.tokens.secrets.location}`);
+  f.info(`${s.green('✓')} Card ${record.meta?.maskedNumber} enrolled as ${s.bold(record.cardId!)} (scope ${record.scope}); token kept ${inStore(ctx.tokens.secrets)}`);
   f.info(`  next: citi card activate --card ${record.cardId}`);
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } 
 import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
-import { accounts } from '../store/secret-store.js';
+import { accounts, inStore } from '../store/secret-store.js';
 import { stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { colorOn } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
@@ -81,7 +81,7 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
   writeLine(f.io.stdout, client.clientId);
   const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} Registered PSD2 client ${s.bold(clientName)} for ${client.organizationId} (roles ${client.roles.join(', ') || 'none'})`);
-  f.info(`  profile ${s.bold(name)} saved with the certificate; secret kept in the ${secrets.location}`);
+  f.info(`  profile ${s.bold(name)} saved with the certificate; secret kept ${inStore(secrets)}`);
   f.info(`  next: citi token --profile ${name}`);
 }
 

@@ -1,7 +1,7 @@
 /** The implementation of `citi login`, loaded when the command runs. */
 import { clientCredentialsForm } from '../auth/client-credentials.js';
 import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/token-endpoint.js';
-import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
+import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, SANDBOX_BASE_PATH, type EnvironmentName } from '../citi/endpoints.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import {
   checkBusiness,
@@ -12,13 +12,14 @@ import {
   chosenStoreKind,
   CUSTOMER_SIGN_INS,
   validateBaseUrl,
+  unknownProfile,
   type CustomerSignIn,
   type Profile,
   type ResolvedProfile,
 } from '../config/profiles.js';
-import { UsageError } from '../errors.js';
+import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
-import { accounts } from '../store/secret-store.js';
+import { accounts, inStore } from '../store/secret-store.js';
 import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
 import { canPrompt, colorOn, readAll } from '../ui/io.js';
@@ -42,14 +43,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   if (opts.baseUrl || env.CITI_BASE_URL) baseUrl = opts.baseUrl ?? env.CITI_BASE_URL;
   else if (opts.env) environment = opts.env as EnvironmentName;
   else if (existing) ({ baseUrl, environment } = existing);
-  else if (interactive) {
-    environment = await prompter.select<EnvironmentName>(
-      'Citi environment',
-      (Object.keys(ENVIRONMENTS) as EnvironmentName[]).map((e) => ({ name: `${e}  ${ENVIRONMENTS[e]}`, value: e })),
-    );
-  } else environment = 'sandbox';
+  else if (interactive) ({ environment, baseUrl } = await askEnvironment(f));
+  else environment = 'sandbox';
   if (environment && environment !== 'custom') baseUrl = ENVIRONMENTS[environment];
   baseUrl = validateBaseUrl(baseUrl ?? ENVIRONMENTS.sandbox);
+  const local = isLoopbackHost(new URL(baseUrl).hostname);
   if (!environment) environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
 
   let country = opts.country ?? env.CITI_COUNTRY ?? existing?.country;
@@ -60,13 +58,23 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   const business = checkBusiness(opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS);
 
   let clientId = opts.clientId ?? env.CITI_CLIENT_ID ?? existing?.clientId;
-  if (!clientId && interactive) clientId = (await prompter.input('Client ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
+  if (!clientId && interactive) {
+    // The emulator's seeded app is the likely answer on loopback.
+    const guess = local ? { default: (await import('../sandbox/server.js')).DEFAULT_CLIENT_ID } : {};
+    clientId = (await prompter.input('Client ID', { ...guess, validate: (v) => (v.trim() ? true : 'Required') })).trim();
+  }
   if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
 
   if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
   const storeKind = chosenStoreKind(f.globals.store, env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
-  const addingCertOnly = Boolean(existing && (opts.cert || opts.p12 || opts.ca) && !opts.clientId);
+  // Changing only settings of a saved profile (redirect URI, market, certificate) keeps its stored
+  // secret: the app is the same, so there is nothing to ask for.
+  const settingsOnly = Boolean(
+    existing &&
+      clientId === existing.clientId &&
+      [opts.redirectUri, opts.country, opts.business, opts.cert, opts.key, opts.p12, opts.ca].some((v) => v !== undefined),
+  );
 
   let secret = opts.clientSecret;
   if (secret) {
@@ -76,8 +84,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     secret = (await readAll(f.io.stdin)).trim();
     if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
   } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
-  // Attaching a certificate to a profile keeps its stored secret.
-  else if (addingCertOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
+  else if (settingsOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
   if (!secret && interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });
   if (!secret) {
     throw new UsageError('No client secret', 'Pipe it to --client-secret-stdin, set CITI_CLIENT_SECRET, or run on a terminal to be asked.');
@@ -133,9 +140,21 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   let verified = false;
   let token: ReturnType<typeof toRecord> | undefined;
   if (opts.verify !== false) {
-    const res = await f.http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
-    token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
-    verified = true;
+    try {
+      const res = await f.http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
+      token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
+      verified = true;
+    } catch (err) {
+      // The server could not be reached (no HTTP answer): a person keeps their answers by saving unverified.
+      if (!(interactive && err instanceof ApiError && err.status === undefined)) throw err;
+      f.info(`${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+      if (!(await prompter.confirm(`Save profile ${name} without verifying the credentials (--no-verify)?`, { default: true }))) {
+        throw new ApiError(
+          'Nothing saved: the credentials could not be verified',
+          `Try again without retyping: citi login${name === 'default' ? '' : ` --profile ${name}`} --base-url ${baseUrl} --country ${country} --client-id ${clientId}`,
+        );
+      }
+    }
   }
   const tokens = f.tokensIn(secrets, tokenOwner(resolved));
   await secrets.set(accounts.clientSecret(name), secret);
@@ -151,11 +170,44 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
     return;
   }
   const s = await style(colorOn(f.io, 'stderr'));
-  const where = secrets.location;
   f.info(`${s.green('✓')} Profile ${s.bold(name)} saved: client ${clientId} on ${baseUrl} (${country}/${business})`);
-  f.info(`  secret kept in the ${where}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
+  f.info(`  secret kept ${inStore(secrets)}${verified ? '; credentials verified with a two-legged token' : ' (not verified)'}`);
   if (tls?.cert || tls?.p12) f.info(`  mutual TLS with ${tls.p12 ?? tls.cert} on every request`);
   if (!isLoopbackHost(new URL(baseUrl).hostname) && storeKind === 'file') f.info(s.yellow('  note: the secret is in a plaintext file'));
+}
+
+const LOCAL_EMULATOR_URL = `http://127.0.0.1:8080${SANDBOX_BASE_PATH}`;
+
+/** The environment list on a terminal: Citi's hosted ones, the local emulator, or any URL. */
+async function askEnvironment(f: Factory): Promise<{ environment: Profile['environment']; baseUrl?: string }> {
+  const prompter = f.prompter();
+  type Choice = EnvironmentName | 'local' | 'custom';
+  const choice = await prompter.select<Choice>('Citi environment', [
+    ...(Object.keys(ENVIRONMENTS) as EnvironmentName[]).map((e) => ({ name: `${e}  ${ENVIRONMENTS[e]}`, value: e })),
+    { name: 'local emulator  (citi sandbox start)', value: 'local' },
+    { name: 'custom URL', value: 'custom' },
+  ]);
+  if (choice !== 'local' && choice !== 'custom') return { environment: choice };
+  const running = choice === 'local' ? await detachedEmulatorUrl(f) : undefined;
+  const baseUrl = await prompter.input(choice === 'local' ? 'Emulator base URL' : 'Base URL', {
+    ...(choice === 'local' ? { default: running ?? LOCAL_EMULATOR_URL } : {}),
+    validate: (v) => {
+      try {
+        validateBaseUrl(v.trim());
+        return true;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  return { environment: 'custom', baseUrl: baseUrl.trim() };
+}
+
+/** The URL of the emulator `citi sandbox start --detach` left running, if any. */
+async function detachedEmulatorUrl(f: Factory): Promise<string | undefined> {
+  const { defaultPidFile } = await import('./sandbox-detach.js');
+  const fs = await import('node:fs/promises');
+  return fs.readFile(defaultPidFile(f.io.env), 'utf8').then((t) => (JSON.parse(t) as { url?: string }).url, () => undefined);
 }
 
 export function validateRedirectUri(value: string): string {
@@ -175,7 +227,8 @@ export function validateRedirectUri(value: string): string {
 
 export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
   const name = await f.profileName();
-  const existing = await f.config.getProfile(name);
+  const config = await f.config.read();
+  const existing = config.profiles[name];
   // Credentials or settings from the environment keep tokens of their own identity: forget those too.
   const fromEnv = await f.profile().then(
     (p) => (p.envIdentity ? p : undefined),
@@ -184,7 +237,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; all
       throw err;
     },
   );
-  if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw new UsageError(`Unknown profile "${name}"`);
+  if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw unknownProfile(name, config);
   const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
   const s = await style(colorOn(f.io, 'stderr'));

@@ -53,6 +53,10 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     }
     throw err;
   }
+  if (opts.pidFile) {
+    const { writePidFile } = await import('./sandbox-detach.js');
+    await writePidFile(path.resolve(opts.pidFile), sandbox.url);
+  }
   if (opts.json) {
     const files = tls ? { caFile: tls.caFile, certsDir: tls.certsDir } : {};
     f.io.stdout.write(JSON.stringify({ url: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, ...files }) + '\n');
@@ -65,13 +69,18 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     f.info(`  register a PSD2 client: citi client register --profile psd2 --base-url ${sandbox.url} --cert ${path.join(tls.certsDir, 'client.pem')} --key ${path.join(tls.certsDir, 'client-key.pem')} --ca ${tls.caFile}`);
   }
   f.info(`  try: CITI_CLIENT_SECRET=${sandbox.clientSecret} citi login --profile local --base-url ${sandbox.url} --client-id ${sandbox.clientId}`);
-  f.info(`  stop with Ctrl-C`);
+  f.info(opts.pidFile ? `  stop with: citi sandbox stop --pid-file ${opts.pidFile}` : `  stop with Ctrl-C`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       f.info(`${signal}: stopping the emulator`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
-      void sandbox.close().then(() => tls?.cleanup()).then(resolve);
+      const pidFile = opts.pidFile && path.resolve(opts.pidFile);
+      void sandbox
+        .close()
+        .then(() => tls?.cleanup())
+        .then(async () => pidFile && (await import('./sandbox-detach.js')).removePidFile(pidFile))
+        .then(() => resolve());
     };
     const onInt = () => stop('SIGINT');
     const onTerm = () => stop('SIGTERM');

@@ -17,13 +17,15 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   autoConsent?: boolean;
   json?: boolean;
   quiet?: boolean;
+  detach?: boolean;
+  pidFile?: string;
 }
 
 export function register(program: Command, env: CommandEnv): void {
   const sandbox = program
     .command('sandbox')
     .description("A local emulator of Citi's sandbox (real HTTP on loopback)")
-    .addHelpText('after', examples('citi sandbox start --port 8080', 'citi sandbox certs --out ./certs', 'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem'));
+    .addHelpText('after', examples('citi sandbox start --port 8080', 'eval "$(citi sandbox start --detach)" && citi sandbox stop', 'citi sandbox certs --out ./certs', 'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem'));
   sandbox
     .command('start')
     .description('Start the emulator and keep it running until Ctrl-C (SIGINT) or SIGTERM')
@@ -43,6 +45,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--client-ca <file>', 'require on every call a client certificate signed by this CA (mutual TLS); implies --tls')
     .option('--json', 'print one JSON line {url, clientId, clientSecret[, caFile, certsDir]} on stdout once ready')
     .option('--quiet', 'no request log')
+    .option('--detach', 'start in the background and return once it is ready, printing CITI_BASE_URL=… CITI_CLIENT_ID=… CITI_CLIENT_SECRET=… for eval (--json: one JSON line)')
+    .option('--pid-file <file>', 'the pid file of the emulator (default with --detach: sandbox.pid in the config folder); removed when it stops')
     .addHelpText(
       'after',
       examples(
@@ -50,6 +54,7 @@ export function register(program: Command, env: CommandEnv): void {
         'citi sandbox start --tls --certs ./certs --client-ca ./certs/ca.pem   # HTTPS, mutual TLS required',
         'citi sandbox start --auto-consent             # three-legged sign-ins with no browser pages',
         'citi sandbox start --biz-token-ttl 10s        # password grant: bizTokens expire sooner',
+        'eval "$(citi sandbox start --detach)"         # in the background, CITI_* exported; then: citi sandbox stop',
         '',
         '# For scripts: start it in the background; its first stdout line is {url, clientId, clientSecret}',
         'citi sandbox start --json --access-ttl 30s > sandbox.json & SANDBOX=$!',
@@ -58,7 +63,18 @@ export function register(program: Command, env: CommandEnv): void {
         'citi call /v1/apac/onboarding/products --json; kill $SANDBOX',
       ),
     )
-    .action(async (opts: SandboxStartOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxStart(await factoryFor(cmd, env), opts));
+    .action(async (opts: SandboxStartOptions, cmd: Command) => {
+      const { runSandboxStart, sandboxOptionsFrom } = await import('./sandbox-run.js');
+      if (!opts.detach) return runSandboxStart(await factoryFor(cmd, env), opts);
+      sandboxOptionsFrom(opts); // bad flags are reported here, not in the background
+      return (await import('./sandbox-detach.js')).runSandboxDetach(await factoryFor(cmd, env), opts, cmd);
+    });
+  sandbox
+    .command('stop')
+    .description('Stop the emulator started with --detach (by its pid file; a pid that is not a citi emulator is left alone)')
+    .option('--pid-file <file>', 'the pid file given to `citi sandbox start` (default: sandbox.pid in the config folder)')
+    .addHelpText('after', examples('citi sandbox stop', 'citi sandbox stop --pid-file ./sandbox.pid'))
+    .action(async (opts: { pidFile?: string }, cmd: Command) => (await import('./sandbox-detach.js')).runSandboxStop(await factoryFor(cmd, env), opts));
   sandbox
     .command('certs')
     .description('Write test certificates for the PSD2 path: a CA, a server certificate for loopback, a QWAC-like client certificate (PEM and PKCS#12)')

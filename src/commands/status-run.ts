@@ -1,10 +1,26 @@
 /** The implementation of `citi status`, loaded when the command runs. */
+import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
+import { profileRows, profileSummaries } from './profiles-run.js';
 
 export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<void> {
-  const profile = await f.profile();
+  const { defaultProfile, profiles } = await profileSummaries(f);
+  const overview = { configFile: f.config.file, ...(defaultProfile ? { defaultProfile } : {}), profiles };
+  // Before any login (or with a default that is gone) there is no profile to show tokens for: say so, exit 0.
+  const profile = await f.profile().catch((err: unknown) => {
+    if (err instanceof UsageError && !f.globals.profile && !f.io.env.CITI_PROFILE) return undefined;
+    throw err;
+  });
+  if (!profile) {
+    if (opts.json) return printJson(f.io, { ...overview, profile: null, tokens: [] });
+    f.info(`Config: ${f.config.file}`);
+    if (!profiles.length) return f.info('No profile is saved yet: run `citi login` (or set CITI_CLIENT_ID and CITI_CLIENT_SECRET).');
+    await printTable(f.io, profileRows(profiles));
+    f.info('No profile in use: choose the default with `citi profiles use NAME`, or give --profile NAME.');
+    return;
+  }
   const tokens = await f.tokens(profile);
   const store = tokens.secrets.location;
   const now = f.now();
@@ -24,10 +40,12 @@ export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<v
       refreshExpiresIn: seconds(r.refreshExpiresAt),
     }));
   if (opts.json) {
-    await printJson(f.io, { profile: profile.name, baseUrl: profile.baseUrl, clientId: profile.clientId, store, tokens: rows });
+    await printJson(f.io, { ...overview, profile: profile.name, baseUrl: profile.baseUrl, clientId: profile.clientId, store, tokens: rows });
     return;
   }
-  f.info(`Profile ${profile.name}: client ${profile.clientId} on ${profile.baseUrl}`);
+  f.info(`Config: ${f.config.file}`);
+  if (profiles.length) await printTable(f.io, profileRows(profiles));
+  f.info(`Profile ${profile.name}${profile.fromEnv ? ' (from CITI_CLIENT_ID)' : ''}: client ${profile.clientId} on ${profile.baseUrl}`);
   if (!rows.length) {
     f.info(`No tokens stored (${store}).`);
     return;

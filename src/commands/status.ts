@@ -1,12 +1,12 @@
-/** `citi status`: the profile's stored tokens (kind, scopes, lifetimes, where stored), never a secret. */
+/** `citi status`: the config file, every profile and where its secrets live, and the profile's stored tokens; never a secret. */
 import type { Command } from 'commander';
 import { examples, factoryFor, type CommandEnv } from './shared.js';
 
 export function register(program: Command, env: CommandEnv): void {
   program
     .command('status')
-    .description("Show the profile's stored tokens: kind, scopes, expiry, where they are kept (never the tokens)")
+    .description("Show the config file, the profiles and where their secrets live, and the profile's tokens (never a secret)")
     .option('--json', 'print the same as JSON')
-    .addHelpText('after', examples('citi status', 'citi status --profile local --json'))
+    .addHelpText('after', examples('citi status', 'citi status --profile local --json', "citi status --json | jq '.profiles[] | {name, secrets}'"))
     .action(async (opts: { json?: boolean }, cmd: Command) => (await import('./status-run.js')).runStatus(await factoryFor(cmd, env), opts));
 }

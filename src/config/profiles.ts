@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
 import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
+import { closest } from '../util/suggest.js';
 import { configDir, lockDir } from './paths.js';
 
 export type StoreKind = 'keychain' | 'file' | 'memory';
@@ -102,6 +103,14 @@ export class ConfigStore {
     });
   }
 
+  /** Makes a saved profile the default; an unknown name is a usage error with the list. */
+  async setDefaultProfile(name: string): Promise<void> {
+    await this.update((config) => {
+      if (!config.profiles[name]) throw unknownProfile(name, config);
+      config.defaultProfile = name;
+    });
+  }
+
   async removeProfile(name: string): Promise<boolean> {
     return this.update((config) => {
       if (!config.profiles[name]) return false;
@@ -150,6 +159,19 @@ export async function profileName(input: Pick<ResolveInput, 'profile' | 'env' | 
   return input.profile || input.env.CITI_PROFILE || (await input.config.read()).defaultProfile || DEFAULT_PROFILE;
 }
 
+/** The error for a profile name that is not saved: the saved ones, the default marked, and the nearest name. */
+export function unknownProfile(name: string, config: ConfigFile): UsageError {
+  const names = Object.keys(config.profiles).sort();
+  const guess = closest(name, names);
+  const list = names.map((n) => (n === config.defaultProfile ? `${n} (default)` : n)).join(', ');
+  return new UsageError(
+    `Unknown profile "${name}"${guess ? `; did you mean "${guess}"?` : ''}`,
+    names.length
+      ? `Profiles: ${list}. Create "${name}" with \`citi login --profile ${name}\`.`
+      : `No profile is saved yet: run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`.`,
+  );
+}
+
 function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
   if (value === undefined || value === '') return undefined;
   if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
@@ -183,9 +205,14 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   const envId = env.CITI_CLIENT_ID || undefined;
   const envSecret = env.CITI_CLIENT_SECRET || undefined;
   if (!saved && !envId) {
-    const explicit = Boolean(input.profile || env.CITI_PROFILE);
+    const config = await input.config.read();
+    const names = Object.keys(config.profiles);
+    if (input.profile || env.CITI_PROFILE) throw unknownProfile(name, config);
+    if (names.length) {
+      throw new UsageError('No default profile is set', `Profiles: ${names.sort().join(', ')}. Choose one with \`citi profiles use NAME\`, or give --profile NAME.`);
+    }
     throw new UsageError(
-      explicit ? `Unknown profile "${name}"` : 'No profile is set up yet',
+      'No profile is set up yet',
       `Run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`, or set CITI_CLIENT_ID and CITI_CLIENT_SECRET.`,
     );
   }

@@ -10,10 +10,14 @@ import { waitText } from '../util/duration.js';
 import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
 import { Proxies, type ProxyRoute } from './proxy.js';
 import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
+import { packageVersion } from '../entry.js';
 import { safeDecode } from '../util/decode.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const RETRY_LIMIT = 2;
+
+/** `citi-sandbox/0.1.0 node/20.19.0`: who is calling, for server logs and Citi's support. */
+const userAgent = () => `citi-sandbox/${packageVersion()} node/${process.versions.node}`;
 
 export interface TlsClientOptions {
   cert?: string | Buffer;
@@ -94,7 +98,7 @@ export class HttpClient {
     const got = await this.got;
     const url = new URL(this.urlFor(req.path));
     if (req.query) for (const [k, v] of new URLSearchParams(req.query)) url.searchParams.append(k, v);
-    const headers: Record<string, string> = { accept: 'application/json', ...lower(req.headers) };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...lower(req.headers) };
     if (req.bearer !== undefined) {
       headers.authorization = `Bearer ${req.bearer}`;
       headers.uuid ??= randomUUID();

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { constantTimeEqual } from '../util/constant-time.js';
+import { CONTROL_FLOW_TTL_MS } from '../citi/card.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { createSeed, type Seed } from './seed.js';
 
@@ -51,7 +52,7 @@ export const DEFAULT_TTLS: SandboxTtls = {
   accessMs: 30 * 60_000,
   refreshMs: 30 * 86_400_000,
   codeMs: 120_000,
-  controlFlowMs: 5 * 60_000,
+  controlFlowMs: CONTROL_FLOW_TTL_MS,
   bizTokenMs: 5 * 60_000,
 };
 

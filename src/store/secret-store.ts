@@ -13,6 +13,11 @@ export interface SecretStore {
   list?(): Promise<string[]>;
 }
 
+/** A store's location inside a sentence: "in the OS keychain (…)", "in memory (this process only)". */
+export function inStore(store: Pick<SecretStore, 'kind' | 'location'>): string {
+  return store.kind === 'memory' ? `in ${store.location}` : `in the ${store.location}`;
+}
+
 /** The keychain service every entry of this tool is filed under. */
 export const KEYCHAIN_SERVICE = 'citi-sandbox';
 

@@ -45,7 +45,8 @@ describe.skipIf(!hasTmux)('citi card at a terminal (tmux)', () => {
     const { sb, env } = await rig();
     const t = await terminal([process.execPath, BIN, 'card', 'enroll', '--country', 'hk', '--last4', '8653', '--phone', '6590020056'], env, ROOT);
     await t.waitFor("An OTP was sent to the card holder's phone ******0056.");
-    await t.waitFor('OTP sent to ******0056');
+    // The controlFlowId lives five minutes: the prompt says how long is left.
+    await t.waitFor(/OTP sent to \*{6}0056 \(expires in 4m \d+s\)/);
     const right = await lastOtp(sb);
     const wrong = wrongOtp(right);
 
@@ -57,7 +58,7 @@ describe.skipIf(!hasTmux)('citi card at a terminal (tmux)', () => {
 
     await t.type(wrong);
     await t.waitFor('Wrong OTP: 2 tries left.');
-    await t.waitFor('OTP sent to ******0056 (try 2 of 3)');
+    await t.waitFor(/OTP sent to \*{6}0056 \(try 2 of 3, expires in 4m \d+s\)/);
     expect(sb.log()).toMatch(/POST \/gcb\/api\/cardAuth\/oauth2\/token\/HK\/gcb 400/);
 
     await t.type(right);
@@ -67,7 +68,7 @@ describe.skipIf(!hasTmux)('citi card at a terminal (tmux)', () => {
     // Masked while typed: the digits never appear on the screen.
     expect(screen).not.toContain(right);
     expect(screen).not.toContain(wrong);
-    expect(screen).toMatch(/OTP sent to \*{6}0056 \(try 2 of 3\) \*{6}/);
+    expect(screen).toMatch(/OTP sent to \*{6}0056 \(try 2 of 3, expires in 4m \d+s\) \*{6}/);
 
     const list = await spawnCli(['card', 'list', '--json'], { env });
     expect(list.code).toBe(0);

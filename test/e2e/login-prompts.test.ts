@@ -45,3 +45,89 @@ describe.skipIf(!hasTmux)('citi login on a terminal', () => {
     expect(await t.screen()).toContain('error: No client ID');
   });
 });
+
+describe.skipIf(!hasTmux)('citi login on a terminal: environments, an unreachable host, settings only', () => {
+  const configOf = async (home: string) => JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'config.json'), 'utf8'));
+
+  it('offers the local emulator (its URL and client ID as defaults) and a custom URL', async () => {
+    const home = await tempConfigHome();
+    const env = personEnv(home);
+    const sb = await sandboxProcess(['--quiet'], env);
+    const t = await terminal([process.execPath, BIN, 'login', '--profile', 'local'], env, ROOT);
+    const list = await t.waitFor('custom URL');
+    expect(list).toContain('sandbox  https://sandbox.apihub.citi.com/gcb/api');
+    expect(list).toContain('local emulator');
+    await t.keys('Down', 'Down', 'Down', 'Enter');
+    await t.waitFor('Emulator base URL (http://127.0.0.1:8080/gcb/api)');
+    await t.type(sb.url);
+    await t.waitFor('Country');
+    await t.keys('Enter');
+    await t.waitFor('Client ID (sandbox-client)');
+    await t.keys('Enter');
+    await t.waitFor('Client secret');
+    await t.type(sb.clientSecret);
+    expect(await t.exitCode()).toBe(0);
+    expect(await t.screen()).toContain('credentials verified');
+    expect((await configOf(home)).profiles.local).toMatchObject({ baseUrl: sb.url, environment: 'custom', clientId: 'sandbox-client', country: 'sg' });
+  });
+
+  it('an unreachable host keeps the answers: saving unverified is offered; then a settings-only change asks for no secret', async () => {
+    const home = await tempConfigHome();
+    const env = personEnv(home);
+    // A port nobody listens on: a server that was stopped.
+    const gone = await sandboxProcess(['--quiet'], env);
+    const url = gone.url;
+    await new Promise<void>((resolve) => {
+      gone.child.once('exit', () => resolve());
+      gone.child.kill('SIGTERM');
+    });
+    const t = await terminal([process.execPath, BIN, 'login', '--profile', 'offline'], env, ROOT);
+    await t.waitFor('custom URL');
+    await t.keys('Down', 'Down', 'Down', 'Down', 'Enter');
+    await t.waitFor('Base URL');
+    await t.type('http://example.com/gcb/api');
+    await t.waitFor('Refusing plain http to example.com');
+    await t.keys('C-u');
+    await t.type(url);
+    await t.waitFor('Country');
+    await t.keys('Down', 'Enter');
+    await t.waitFor('Client ID');
+    await t.type('my-app');
+    await t.waitFor('Client secret');
+    await t.type('typed-secret-456');
+    await t.waitFor(`Cannot connect to ${new URL(url).origin}: connection refused`);
+    await t.waitFor('Save profile offline without verifying the credentials (--no-verify)?');
+    await t.type('y');
+    expect(await t.exitCode()).toBe(0);
+    const screen = await t.screen();
+    expect(screen).toContain('Profile offline saved: client my-app');
+    expect(screen).toContain('(not verified)');
+    expect(screen).not.toContain('typed-secret-456');
+    expect((await configOf(home)).profiles.offline).toMatchObject({ baseUrl: url, country: 'hk', clientId: 'my-app' });
+
+    // Only the redirect URI and the country change: the stored secret is kept, nothing is asked.
+    const u = await terminal([process.execPath, BIN, 'login', '--profile', 'offline', '--no-verify', '--redirect-uri', 'http://127.0.0.1:8765/callback', '--country', 'au'], env, ROOT);
+    expect(await u.exitCode()).toBe(0);
+    expect(await u.screen()).not.toContain('Client secret');
+    expect((await configOf(home)).profiles.offline).toMatchObject({ country: 'au', redirectUri: 'http://127.0.0.1:8765/callback', clientId: 'my-app' });
+    const secrets = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'secrets.json'), 'utf8'));
+    expect(JSON.stringify(secrets)).toContain('typed-secret-456');
+  });
+
+  it('declining to save unverified saves nothing and prints the command to try again', async () => {
+    const home = await tempConfigHome();
+    const env = personEnv(home);
+    const t = await terminal([process.execPath, BIN, 'login', '--base-url', 'http://127.0.0.1:9/gcb/api', '--client-id', 'my-app'], env, ROOT);
+    await t.waitFor('Country');
+    await t.keys('Enter');
+    await t.waitFor('Client secret');
+    await t.type('typed-secret-789');
+    await t.waitFor('without verifying the credentials (--no-verify)?');
+    await t.type('n');
+    expect(await t.exitCode()).toBe(1);
+    const screen = await t.screen();
+    expect(screen).toContain('error: Nothing saved: the credentials could not be verified');
+    expect(screen).toContain('Try again without retyping: citi login --base-url http://127.0.0.1:9/gcb/api --country sg --client-id my-app');
+    await expect(fs.access(path.join(home, 'citi-sandbox', 'config.json'))).rejects.toThrow();
+  });
+});
