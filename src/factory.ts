@@ -196,15 +196,15 @@ export class Factory {
   }
 
   /**
-   * The customer's credentials for the password grant: the user ID given (--username, the profile),
-   * else CITI_USERNAME, else a prompt; the password given (read from --password-stdin by the
+   * The customer's credentials for the password grant: the user ID given (see customerUsername in
+   * src/auth/password.ts), else a prompt; the password given (read from --password-stdin by the
    * command), else CITI_PASSWORD, else a masked prompt. Never from argv. Without a terminal to ask
    * on: a usage error (exit 2) rather than a wait.
    */
   async customerCredentials(username: string | undefined, password?: string): Promise<{ username: string; password: string }> {
     const env = this.io.env;
     const hint = 'Give --username (or CITI_USERNAME) and the password on --password-stdin or in CITI_PASSWORD.';
-    let user = username || env.CITI_USERNAME || undefined;
+    let user = username || undefined;
     if (!user && canPrompt(this.io)) user = (await this.prompter().input('Customer user ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
     if (!user) throw new UsageError('No customer user ID for the password grant, and no terminal to ask for it', hint);
     let secret = password ?? (env.CITI_PASSWORD || undefined);

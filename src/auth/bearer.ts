@@ -7,13 +7,13 @@ import { cardToken } from './card.js';
 import { defaultThreeLeggedScopes, threeLeggedToken } from './authorization-code.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
-import { passwordToken } from './password.js';
+import { customerUsername, passwordToken } from './password.js';
 
 /** The password-grant token of the profile's customer; after a 401 (`stale`) it is refreshed or signed in again. */
 function customerPasswordToken(ctx: AuthContext, stale: boolean) {
   const credentials = ctx.customerCredentials;
   if (!credentials) throw new AuthError('No way to ask for the customer\'s password here');
-  const username = ctx.profile.username;
+  const username = customerUsername(ctx.profile);
   return passwordToken(ctx, { ...(username ? { username } : {}), credentials: (u) => credentials(u), stale });
 }
 

@@ -6,8 +6,9 @@
  * sign-in is needed, and never leaves this module but encrypted.
  */
 import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
 import type { HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
@@ -28,18 +29,23 @@ export function passwordForm(username: string, encryptedPassword: string, scope 
 
 /** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
 export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizToken: string }> {
-  const { record } = await twoLeggedToken(ctx);
-  const res = await ctx.http.request({
-    method: 'GET',
-    path: endpointPath(ctx, 'e2eKey'),
-    bearer: record.accessToken,
-    headers: {
-      countryCode: ctx.profile.country.toUpperCase(),
-      businessCode: ctx.profile.business.toUpperCase(),
-      channelId: DEFAULT_CHANNEL_ID,
-      client_secret: await ctx.clientSecret(),
-    },
-  });
+  const request = async (force: boolean) => {
+    const { record, source } = await twoLeggedToken(ctx, { force });
+    const res = await ctx.http.request({
+      method: 'GET',
+      path: endpointPath(ctx, 'e2eKey'),
+      bearer: record.accessToken,
+      headers: {
+        countryCode: ctx.profile.country.toUpperCase(),
+        businessCode: ctx.profile.business.toUpperCase(),
+        channelId: DEFAULT_CHANNEL_ID,
+      },
+    });
+    return { res, source };
+  };
+  const first = await request(false);
+  // A cached two-legged token the server no longer honours (revoked, or the server forgot it): a new one, once.
+  const res = first.res.status === 401 && first.source === 'cache' ? (await request(true)).res : first.res;
   if (res.status !== 200) throw oauthFailure(res, 'Getting the E2E key');
   if (!isE2eKey(res.body)) throw new ApiError('Getting the E2E key: the answer has no hex modulus and exponent');
   const bizToken = headerValue(res, BIZ_TOKEN_RESPONSE_HEADER);
@@ -52,9 +58,12 @@ function headerValue(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** A refusal of the bizToken (missing, expired, spent), as opposed to one of the customer's credentials. */
+/**
+ * A refusal of the bizToken (missing, expired, spent), as opposed to one of the customer's
+ * credentials: known by its code alone, never by the words of its details.
+ */
 function bizTokenRefused(res: HttpResponse): boolean {
-  return isCitiErrorBody(res.body) && /biz ?token/i.test(`${res.body.code} ${res.body.details}`);
+  return isCitiErrorBody(res.body) && res.body.code === CITI_ERRORS.invalidBizToken.body.code;
 }
 
 /** A new sign-in by the password grant; a refused bizToken is fetched again once. */
@@ -85,12 +94,23 @@ export async function passwordSignIn(ctx: AuthContext, creds: PasswordCredential
   }
 }
 
-/** The stored password-grant token of this customer (or of any, when none is named): a fresh one first, else a refreshable one. */
-export function findPasswordToken(tokens: TokenMap, username: string | undefined, now: number): { key: string; record: TokenRecord } | undefined {
-  const matches = Object.entries(tokens)
-    .filter(([, r]) => r.kind === 'password' && (username === undefined || r.meta?.username === username))
-    .map(([key, record]) => ({ key, record }));
-  return matches.find((m) => isFresh(m.record, now)) ?? matches.find((m) => m.record.refreshToken && (m.record.refreshExpiresAt ?? Infinity) > now) ?? matches[0];
+/**
+ * The customer the password grant is for: `--username` (the flag), else the resolved profile's
+ * (CITI_USERNAME, else the saved profile's). Undefined when nothing names one.
+ */
+export function customerUsername(profile: ResolvedProfile, flag?: string): string | undefined {
+  return flag?.trim() || profile.username || undefined;
+}
+
+/**
+ * The stored password-grant token of this customer. With no customer named, the one stored, if
+ * exactly one is: a token is never handed to a customer it was not issued to.
+ */
+export function findPasswordToken(tokens: TokenMap, username: string | undefined): { key: string; record: TokenRecord } | undefined {
+  const stored = Object.entries(tokens).filter(([, r]) => r.kind === 'password');
+  // One entry per customer (see tokenKey), so at most one matches.
+  const [match] = username === undefined ? (stored.length === 1 ? stored : []) : stored.filter(([, r]) => r.meta?.username === username);
+  return match ? { key: match[0], record: match[1] } : undefined;
 }
 
 /**
@@ -102,11 +122,14 @@ export async function passwordToken(
   opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; stale?: boolean },
 ): Promise<{ record: TokenRecord; source: PasswordSource }> {
   let why = 'a new sign-in was asked for (--force)';
+  let username = opts.username;
   if (!opts.force) {
-    const found = findPasswordToken(await ctx.tokens.all(), opts.username, ctx.now());
+    const found = findPasswordToken(await ctx.tokens.all(), opts.username);
     if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
     else {
       if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
+      // A refused refresh signs the same customer in again.
+      username ??= found.record.meta?.username;
       const outcome = await refreshStoredPair(ctx, found.key, {
         endpoint: 'authCodeRefresh',
         what: 'Refreshing the password-grant token',
@@ -117,7 +140,7 @@ export async function passwordToken(
       why = outcome.reason;
     }
   }
-  const creds = await opts.credentials(opts.username);
+  const creds = await opts.credentials(username);
   ctx.info(`Signing in ${creds.username} by the password grant: ${why}.`);
   return { record: await passwordSignIn(ctx, creds), source: 'new' };
 }

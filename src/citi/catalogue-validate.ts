@@ -6,6 +6,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { loadAjv } from '../util/ajv.js';
 import { endpointKey, type CatalogueEntry } from './catalogue.js';
+import { isNumericString } from './numbers.js';
 import type { EndpointDetail } from './catalogue-schema-types.js';
 
 export type { CatalogueParameter, EndpointDetail } from './catalogue-schema-types.js';
@@ -87,7 +88,7 @@ function numericString(e: ErrorObject, body: unknown): boolean {
     const key = part.replaceAll('~1', '/').replaceAll('~0', '~');
     value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   }
-  return typeof value === 'string' && (wanted === 'integer' ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/).test(value.trim());
+  return isNumericString(value, wanted === 'integer');
 }
 
 /** Endpoint schemas refer to `#/definitions/X`; compiled on their own they must point into `citi`. */

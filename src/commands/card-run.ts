@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { inStore } from '../store/secret-store.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt, colorOn, readAll } from '../ui/io.js';
+import { canPrompt, colorOn, readSecretFromStdin, requireStdinPipe } from '../ui/io.js';
 import { printJson, printTable, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { formatDuration } from '../util/duration.js';
@@ -23,12 +23,12 @@ function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries:
   };
   if (opts.otp !== undefined) return fixed(opts.otp, '--otp');
   if (opts.otpStdin) {
-    if (f.io.stdin.isTTY) throw new UsageError('--otp-stdin reads a pipe, but stdin is a terminal', 'Pipe the OTP in, or leave the flag out to be asked.');
+    requireStdinPipe(f.io, '--otp-stdin', 'OTP');
     return {
       // Read once the OTP has been sent, so a script can pipe in what the phone (or emulator log) received.
       source: async () => {
-        const text = (await readAll(f.io.stdin)).trim();
-        if (!isOtp(text)) throw new UsageError(text ? '--otp-stdin: stdin is not a six-digit OTP' : '--otp-stdin: stdin was empty');
+        const text = await readSecretFromStdin(f.io, '--otp-stdin', 'OTP', { trim: true });
+        if (!isOtp(text)) throw new UsageError('--otp-stdin: stdin is not a six-digit OTP');
         return text;
       },
       tries: 1,

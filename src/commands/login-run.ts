@@ -22,7 +22,7 @@ import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
-import { canPrompt, colorOn, readAll } from '../ui/io.js';
+import { canPrompt, colorOn, readSecretFromStdin } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import type { LoginOptions } from './login.js';
@@ -80,9 +80,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   if (secret) {
     // given in code
   } else if (opts.clientSecretStdin) {
-    if (f.io.stdin.isTTY) throw new UsageError('--client-secret-stdin reads a pipe, but stdin is a terminal', 'Pipe the secret in, or leave the flag out to be asked.');
-    secret = (await readAll(f.io.stdin)).trim();
-    if (!secret) throw new UsageError('--client-secret-stdin: stdin was empty');
+    secret = await readSecretFromStdin(f.io, '--client-secret-stdin', 'secret', { trim: true });
   } else if (env.CITI_CLIENT_SECRET) secret = env.CITI_CLIENT_SECRET;
   else if (settingsOnly) secret = (await secrets.get(accounts.clientSecret(name))) ?? undefined;
   if (!secret && interactive) secret = await prompter.password('Client secret', { validate: (v) => (v.trim() ? true : 'Required') });

@@ -5,7 +5,7 @@ import type { ThreeLeggedSource } from '../auth/authorization-code.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt, readAll } from '../ui/io.js';
+import { canPrompt, readSecretFromStdin, requireStdinPipe } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { formatDuration, MAX_WAIT } from '../util/duration.js';
 import { durationFlag } from './shared.js';
@@ -42,17 +42,12 @@ export async function printToken(f: Factory, record: TokenRecord, source: TokenS
 async function runPasswordToken(f: Factory, opts: TokenOptions): Promise<void> {
   const only = [opts.browser === false && '--no-browser', opts.manual && '--manual', opts.timeout && '--timeout', opts.scope && '--scope'].filter(Boolean);
   if (only.length) throw new UsageError(`${only.join(', ')} do not apply to --password`);
-  if (opts.passwordStdin && f.io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe, but stdin is a terminal', 'Pipe the password in, or leave the flag out to be asked.');
-  const { passwordToken } = await import('../auth/password.js');
+  if (opts.passwordStdin) requireStdinPipe(f.io, '--password-stdin', 'password');
+  const { customerUsername, passwordToken } = await import('../auth/password.js');
   const ctx = await f.authContext();
-  const username = opts.username ?? ctx.profile.username;
+  const username = customerUsername(ctx.profile, opts.username);
   const credentials = async (u?: string) => {
-    let password: string | undefined;
-    if (opts.passwordStdin) {
-      // One line: a trailing newline from `echo` or a file is not part of the password.
-      password = (await readAll(f.io.stdin)).replace(/\r?\n$/, '');
-      if (!password) throw new UsageError('--password-stdin: stdin was empty');
-    }
+    const password = opts.passwordStdin ? await readSecretFromStdin(f.io, '--password-stdin', 'password') : undefined;
     return f.customerCredentials(u, password);
   };
   const { record, source } = await passwordToken(ctx, { ...(username ? { username } : {}), credentials, force: Boolean(opts.force) });

@@ -28,7 +28,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--manual', 'three-legged: paste the redirect URL at a prompt or on stdin (when the browser cannot reach this machine)')
     .option('--timeout <duration>', 'three-legged: how long to wait for the sign-in (default 180s, at most 24h)')
     .option('--password', "a customer's token by the password grant (headless: no browser); the password from --password-stdin, CITI_PASSWORD or a masked prompt")
-    .option('--username <id>', "--password: the customer's user ID (else the profile's, CITI_USERNAME or a prompt)")
+    .option('--username <id>', "--password: the customer's user ID (else CITI_USERNAME, else the profile's, else a prompt)")
     .option('--password-stdin', "--password: read the customer's password from stdin")
     .option('--json', 'print {access_token, token_type, expires_at, scope, source} as JSON')
     .addHelpText(

@@ -145,6 +145,7 @@ export interface ResolvedProfile {
   redirectUri?: string;
   tls?: TlsSettings;
   customerSignIn?: CustomerSignIn;
+  /** The customer's user ID for the password grant: CITI_USERNAME, else the saved profile's. */
   username?: string;
 }
 
@@ -227,6 +228,7 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   const country = (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase();
   const business = (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
   const clientId = envId ?? saved?.clientId ?? '';
+  const username = env.CITI_USERNAME || saved?.username;
   // The saved profile's identity, as it would resolve with nothing from the environment.
   const asSaved =
     saved !== undefined &&
@@ -248,7 +250,7 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
     ...(saved?.redirectUri ? { redirectUri: saved.redirectUri } : {}),
     ...(saved?.tls ? { tls: saved.tls } : {}),
     ...(saved?.customerSignIn ? { customerSignIn: saved.customerSignIn } : {}),
-    ...(saved?.username ? { username: saved.username } : {}),
+    ...(username ? { username } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
-import { citiError, customError, json, jsonObject, numeric, type Route, type SandboxRequest } from './http.js';
+import { numericValue } from '../citi/numbers.js';
+import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
@@ -74,7 +75,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
         const ref = body.transactionReferenceNumber;
         const order = body.redemptionOrder as Record<string, unknown> | undefined;
         // Numbers may come as numeric strings ("1000"), as Citi accepts them.
-        const points = numeric(order?.pointsToRedeem);
+        const points = numericValue(order?.pointsToRedeem);
         if (typeof ref !== 'string' || !ref || !order || points === undefined || !Number.isInteger(points)) {
           throw citiError('invalidRequest', 'transactionReferenceNumber and redemptionOrder.pointsToRedeem (a whole number) are required');
         }

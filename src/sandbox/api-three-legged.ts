@@ -4,7 +4,8 @@
  * preprocess, then confirm). Every answer is about the sandbox user who consented, with the fields
  * and nesting of Citi's published models (src/citi/models).
  */
-import { citiError, customError, json, jsonObject, numeric, type Route, type SandboxRequest } from './http.js';
+import { amountValue } from '../citi/numbers.js';
+import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import {
   accountDetails,
@@ -162,8 +163,8 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const destination = byTransferId(user, 'destination', body.destinationAccountId);
         if (!source || !destination || destination === source) throw citiError('invalidRequest');
         // Citi takes amounts as numbers or numeric strings ("30").
-        const amount = numeric(body.transactionAmount);
-        if (amount === undefined || !(amount > 0) || Math.round(amount * 100) !== amount * 100) {
+        const amount = amountValue(body.transactionAmount);
+        if (amount === undefined) {
           throw citiError('invalidRequest', 'transactionAmount must be a positive amount with at most two decimals');
         }
         if (amount > source.availableBalance) {

@@ -59,6 +59,11 @@ export function authenticateClient(req: SandboxRequest, state: SandboxState): Sa
   return client;
 }
 
+/** A token endpoint's grant type: Citi answers one it does not serve with a bare 400 invalid_grant (not unsupported_grant_type). */
+export function requireGrant(f: Record<string, string>, grantType: string): void {
+  if (f.grant_type !== grantType) throw oauthError(400, 'invalid_grant');
+}
+
 /** SHA-256 fingerprint of the client certificate presented on this connection, if any. */
 export function peerFingerprint(req: SandboxRequest): string | undefined {
   const socket = req.socket as Partial<TLSSocket>;

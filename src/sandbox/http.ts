@@ -99,10 +99,3 @@ export function header(req: SandboxRequest, name: string): string | undefined {
 }
 
 export { escapeHtml } from '../util/html.js';
-
-/** A number, or a number sent as a numeric string (`"30"`, `"125.50"`), as Citi accepts amounts; else undefined. */
-export function numeric(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim());
-  return undefined;
-}

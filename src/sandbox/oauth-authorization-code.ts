@@ -8,7 +8,7 @@ import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
-import { authenticateClient, requireForm } from './guard.js';
+import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
@@ -115,7 +115,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        if (f.grant_type !== 'authorization_code') throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
+        requireGrant(f, 'authorization_code');
         if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
         const code = codes.get(f.code);
         if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');

@@ -8,7 +8,7 @@ import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
-import { authenticateClient, requireBearer, requireForm } from './guard.js';
+import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
 import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
@@ -102,7 +102,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        if (f.grant_type !== 'card_authorization') throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
+        requireGrant(f, 'card_authorization');
         const flow = cards.flows.get(f.controlFlowId ?? '');
         if (!flow || flow.clientId !== client.clientId) throw customError(400, INVALID_FLOW);
         if (flow.expiresAt <= state.now()) {

@@ -2,7 +2,7 @@
 import { TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { form, json, oauthError, type Route } from './http.js';
-import { authenticateClient, requireForm } from './guard.js';
+import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import type { SandboxState } from './state.js';
 
 /** One array for every two-legged token: the emulator keeps many of them. */
@@ -17,9 +17,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        if (f.grant_type !== 'client_credentials') {
-          throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
-        }
+        requireGrant(f, 'client_credentials');
         if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
         if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);
         const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: TWO_LEGGED_SCOPES, withRefresh: false });

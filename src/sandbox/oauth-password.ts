@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, decryptPassword, e2eKeyOf, PASSWORD_GRANT } from '../citi/e2e.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { authenticateClient, requireBearer, requireForm } from './guard.js';
-import { citiError, form, header, json, oauthError, type Route } from './http.js';
+import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
+import { citiError, form, header, json, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
@@ -50,8 +50,7 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        // Citi answers a grant type a token endpoint does not serve with a bare invalid_grant.
-        if (f.grant_type !== PASSWORD_GRANT) throw oauthError(400, 'invalid_grant');
+        requireGrant(f, PASSWORD_GRANT);
         const value = header(req, BIZ_TOKEN_REQUEST_HEADER) ?? '';
         const biz = bizTokens.get(value);
         // Spent on first sight, whatever follows: a bizToken is good for one try.

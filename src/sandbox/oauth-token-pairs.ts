@@ -5,7 +5,7 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import type { TokenResponse } from '../citi/oauth.js';
-import { authenticateClient, requireForm } from './guard.js';
+import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import { form, json, oauthError, type Route } from './http.js';
 import type { IssuedToken, SandboxState } from './state.js';
 
@@ -33,7 +33,7 @@ export function refreshRoute(state: SandboxState, pattern: string, kind: TokenKi
       requireForm(req);
       const client = authenticateClient(req, state);
       const f = form(req);
-      if (f.grant_type !== 'refresh_token') throw oauthError(400, 'invalid_grant'); // Citi's answer to a grant type the endpoint does not serve
+      requireGrant(f, 'refresh_token');
       if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
       const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
       if (!token || token.kind !== kind || token.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The refresh token is not valid');

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { PASSPHRASE_ENV, type TlsSettings } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { TlsClientOptions } from '../http/client.js';
-import { readAll, type IO } from '../ui/io.js';
+import { readSecretFromStdin, type IO } from '../ui/io.js';
 
 export interface TlsFlags {
   cert?: string;
@@ -100,8 +100,5 @@ async function readTlsFile(file: string, what: string, fix: string): Promise<Buf
 /** `{given}` for Factory.p12Passphrase when --p12-passphrase-stdin was set. */
 export async function stdinPassphrase(io: IO, flag: boolean | undefined): Promise<{ given?: string }> {
   if (!flag) return {};
-  if (io.stdin.isTTY) throw new UsageError('--p12-passphrase-stdin reads a pipe, but stdin is a terminal', 'Pipe the passphrase in, or leave the flag out to be asked.');
-  const given = (await readAll(io.stdin)).replace(/\r?\n$/, '');
-  if (!given) throw new UsageError('--p12-passphrase-stdin: stdin was empty');
-  return { given };
+  return { given: await readSecretFromStdin(io, '--p12-passphrase-stdin', 'passphrase') };
 }

@@ -1,5 +1,6 @@
 /** The streams a command talks through; tests hand in their own. */
 import type { Readable, Writable } from 'node:stream';
+import { UsageError } from '../errors.js';
 
 export interface IO {
   stdout: Writable & { isTTY?: boolean };
@@ -72,4 +73,25 @@ export async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Fails at once (exit 2) when a `--…-stdin` flag was given but stdin is a terminal: the secret must
+ * be piped in. `what` names it in the hint ("password", "OTP").
+ */
+export function requireStdinPipe(io: IO, flag: string, what: string): void {
+  if (io.stdin.isTTY) throw new UsageError(`${flag} reads a pipe, but stdin is a terminal`, `Pipe the ${what} in, or leave the flag out to be asked.`);
+}
+
+/**
+ * A secret piped to a `--…-stdin` flag (client secret, password, passphrase, OTP). One line: a
+ * trailing newline from `echo` or a file is not part of it; `trim` also drops surrounding blanks,
+ * for secrets that cannot hold any. Empty is a usage error naming the flag.
+ */
+export async function readSecretFromStdin(io: IO, flag: string, what: string, opts: { trim?: boolean } = {}): Promise<string> {
+  requireStdinPipe(io, flag, what);
+  const text = await readAll(io.stdin);
+  const secret = opts.trim ? text.trim() : text.replace(/\r?\n$/, '');
+  if (!secret) throw new UsageError(`${flag}: stdin was empty`);
+  return secret;
 }

@@ -7,6 +7,8 @@ type Field = { type?: 'string' | 'number' | 'boolean' | 'date' | 'object' | 'arr
 interface Model {
   model: string;
   source: string;
+  /** Fields Citi's model marks optional but Citi's answers carry, so the emulator's must too (`why` says how we know). */
+  answered?: { why: string; fields: string[] };
   fields: Record<string, Field>;
 }
 
@@ -23,7 +25,8 @@ export function citiModel(name: string): Model {
 
 /**
  * Every way `value` departs from model `name`: a field the model does not have, a required one
- * missing, a value of the wrong type; nested models are followed. Empty when it conforms.
+ * missing (by Citi's model, or one it lists as answered), a value of the wrong type; nested models
+ * are followed. Empty when it conforms.
  */
 export function modelProblems(value: unknown, name: string, at = name): string[] {
   const model = citiModel(name);
@@ -35,6 +38,7 @@ export function modelProblems(value: unknown, name: string, at = name): string[]
     const v = obj[key];
     if (v === undefined) {
       if (field.required) problems.push(`${at}.${key}: required by ${name}, missing`);
+      else if (model.answered?.fields.includes(key)) problems.push(`${at}.${key}: answered by Citi (see ${name}.json), missing`);
       continue;
     }
     problems.push(...fieldProblems(v, field, `${at}.${key}`));

@@ -27,16 +27,56 @@ interface Eligible {
   destinationSourceAcctCombinations: { destinationAccountId: string; displayDestinationAccountNumber: string; sourceAccountIds: { sourceAccountId: string }[] }[];
 }
 
+/** A preprocess of a transfer between two of the customer's accounts, for the amount given. */
+async function transferOf(s: RunningSandbox, token: string) {
+  const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
+  const source = eligible.sourceAccounts[0]!;
+  const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
+  return (transactionAmount: unknown) =>
+    api(s, token, `${MOVE}/preprocess`, {
+      method: 'POST',
+      body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount, transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
+    });
+}
+
 describe('the model check itself', () => {
   it('finds extra fields, missing required ones, wrong types and bad nested records', () => {
-    expect(modelProblems({ cardDetails: [{ cardId: 'C1', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT' }] }, 'CardListingResponse')).toEqual([]);
-    expect(modelProblems({ cardDetails: [{ cardId: 7, cardFunction: 'DEBIT', currentCreditLimitAmount: '1', subCardType: 'DEBIT', overseasCardActivationEndDate: '1/2/2025' }] }, 'CardListingResponse')).toEqual([
+    const shown = { displayCardNumber: 'XXXXXXXXXXXX4521', cardFunctionsAllowed: [{ cardFunction: 'ATM' }] };
+    expect(modelProblems({ cardDetails: [{ cardId: 'C1', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT', ...shown }] }, 'CardListingResponse')).toEqual([]);
+    expect(modelProblems({ cardDetails: [{ cardId: 7, cardFunction: 'DEBIT', currentCreditLimitAmount: '1', subCardType: 'DEBIT', overseasCardActivationEndDate: '1/2/2025', ...shown }] }, 'CardListingResponse')).toEqual([
       'CardListingResponse.cardDetails[0].cardFunction: not a field of CardDetails',
       'CardListingResponse.cardDetails[0].cardId: not a string',
       'CardListingResponse.cardDetails[0].localCardActivationIndicator: required by CardDetails, missing',
       'CardListingResponse.cardDetails[0].overseasCardActivationEndDate: not a YYYY-MM-DD date',
       'CardListingResponse.cardDetails[0].currentCreditLimitAmount: not a number',
     ]);
+  });
+
+  it('refuses an empty answer, and one without a field Citi answers though its model marks it optional', () => {
+    for (const model of ['AccountsGroupList', 'TransactionDetailsResponse', 'CardListingResponse', 'PersonalDomesticValidSrcDesAcctRes', 'PreprocessForFundTransferResponse', 'PersonalDomesticTransferResponse']) {
+      expect(modelProblems({}, model), model).not.toEqual([]);
+    }
+    const card = { cardId: 'C1', displayCardNumber: 'XXXXXXXXXXXX4521', localCardActivationIndicator: 'ACTIVE', currentCreditLimitAmount: 1, subCardType: 'DEBIT', cardFunctionsAllowed: [{ cardFunction: 'ATM' }] };
+    expect(modelProblems({ cardDetails: [card] }, 'CardListingResponse')).toEqual([]);
+    const { displayCardNumber: _n, cardFunctionsAllowed: _f, ...bare } = card;
+    expect(modelProblems({ cardDetails: [bare] }, 'CardListingResponse')).toEqual([
+      'CardListingResponse.cardDetails[0].displayCardNumber: answered by Citi (see CardDetails.json), missing',
+      'CardListingResponse.cardDetails[0].cardFunctionsAllowed: answered by Citi (see CardDetails.json), missing',
+    ]);
+    const summary = { productName: 'Savings', displayAccountNumber: 'XXXXXX1248', accountId: 'SAV1', currencyCode: 'SGD', accountStatus: 'ACTIVE', currentBalance: 1, availableBalance: 1 };
+    expect(modelProblems(summary, 'SavingsAccountSummary')).toEqual([
+      'SavingsAccountSummary.productCode: answered by Citi (see SavingsAccountSummary.json), missing',
+      'SavingsAccountSummary.accountClassification: answered by Citi (see SavingsAccountSummary.json), missing',
+    ]);
+    const tx = { displayAccountNumber: 'XXXXXX1248', transactionDate: '2025-06-30', transactionDescription: 'FUNDS TRANSFER', transactionReferenceId: 'T1', transactionAmount: 1, currencyCode: 'SGD', transactionType: 'DEBIT', transactionCode: '220' };
+    expect(modelProblems({ transactions: [tx] }, 'TransactionDetailsResponse')).toEqual(['TransactionDetailsResponse.transactions[0].transactionPostingDate: answered by Citi (see Transaction.json), missing']);
+    const pre = { controlFlowId: 'CF1', debitDetails: { transactionDebitAmount: 1, currencyCode: 'SGD' }, creditDetails: { transactionCreditAmount: 1, currencyCode: 'SGD' }, foreignExchangeRate: 1 };
+    expect(modelProblems(pre, 'PreprocessForFundTransferResponse')).toEqual([
+      'PreprocessForFundTransferResponse.transactionFee: answered by Citi (see PreprocessForFundTransferResponse.json), missing',
+      'PreprocessForFundTransferResponse.feeCurrencyCode: answered by Citi (see PreprocessForFundTransferResponse.json), missing',
+    ]);
+    const confirmed = { destinationAccount: { displayDestinationAccountNumber: 'XXXXXX1459', destinationAccountAvailableBalance: 1, destinationCurrencyCode: 'SGD' }, transactionReferenceId: 'TRF1' };
+    expect(modelProblems(confirmed, 'PersonalDomesticTransferResponse')).toEqual(['PersonalDomesticTransferResponse.sourceAccount: answered by Citi (see PersonalDomesticTransferResponse.json), missing']);
   });
 });
 
@@ -108,16 +148,11 @@ describe("emulator: Citi's error semantics", () => {
   it('takes amounts and points sent as numeric strings', async () => {
     const s = await sandbox();
     const token = await customer(s);
-    const eligible = (await api(s, token, `${MOVE}/destinationAccounts/sourceAccounts`)).body as unknown as Eligible;
-    const source = eligible.sourceAccounts[0]!;
-    const destination = eligible.destinationSourceAcctCombinations.find((d) => d.sourceAccountIds.some((x) => x.sourceAccountId === source.sourceAccountId))!;
-    const pre = await api(s, token, `${MOVE}/preprocess`, {
-      method: 'POST',
-      body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: '30', transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' },
-    });
+    const preprocess = await transferOf(s, token);
+    const pre = await preprocess('30');
     expect(pre.status).toBe(200);
     expect(pre.body).toMatchObject({ debitDetails: { transactionDebitAmount: 30 } });
-    expect((await api(s, token, `${MOVE}/preprocess`, { method: 'POST', body: { sourceAccountId: source.sourceAccountId, destinationAccountId: destination.destinationAccountId, transactionAmount: 'thirty', transferCurrencyIndicator: 'SOURCE_ACCOUNT_CURRENCY' } })).status).toBe(400);
+    expect((await preprocess('thirty')).status).toBe(400);
 
     const two = (await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' })).body.access_token as string;
     const { rewardLinkCode } = (await api(s, two, '/v1/apac/rewards/linkage', { method: 'POST', body: { lastFourDigitsCardNumber: '8653', citiCardHolderPhoneNumber: '6590020056' } })).body as { rewardLinkCode: string };
@@ -127,6 +162,19 @@ describe("emulator: Citi's error semantics", () => {
       body: { transactionReferenceNumber: 'T1', redemptionOrder: { transactionAmount: '4', currencyCode: 'SGD', pointsToRedeem: '1000' } },
     });
     expect(redeemed).toMatchObject({ status: 200, body: { availablePointBalance: 49_000 } });
+  });
+
+  it('takes amounts with cents, as numbers or numeric strings; refuses a third decimal', async () => {
+    const s = await sandbox();
+    const token = await customer(s);
+    const preprocess = await transferOf(s, token);
+    // 0.29 * 100 and 1.13 * 100 are not whole numbers in binary floating point.
+    for (const [amount, debited] of [['0.29', 0.29], [1.13, 1.13], [0.1, 0.1], ['1.5', 1.5], [4.35, 4.35]] as const) {
+      const pre = await preprocess(amount);
+      expect(pre.status, String(amount)).toBe(200);
+      expect(pre.body).toMatchObject({ debitDetails: { transactionDebitAmount: debited } });
+    }
+    for (const amount of [1.005, '0.291', '0', -1, '1.', '.5', '1e2']) expect((await preprocess(amount)).status, String(amount)).toBe(400);
   });
 
   it('serves a path with repeated slashes as Citi does', async () => {
@@ -163,6 +211,11 @@ describe("emulator: answers with the fields of Citi's published models", () => {
       expect(Object.keys(details)).toHaveLength(1);
       const tx = (await api(s, token, `/v1/accounts/${a.accountId}/transactions`)).body;
       expect(modelProblems(tx, 'TransactionDetailsResponse'), String(a.accountId)).toEqual([]);
+      // What depends on the account, which the model's data cannot say: a card's status, a deposit's running balance.
+      const transactions = (tx as { transactions: Record<string, unknown>[] }).transactions;
+      expect(transactions.length, String(a.accountId)).toBeGreaterThan(0);
+      const byAccount = String(a.accountId).startsWith('CCA') ? ['transactionStatus', 'merchantName'] : ['runningBalance'];
+      for (const t of transactions) for (const field of byAccount) expect(t[field], `${a.accountId} ${field}`).toBeDefined();
     }
   });
 
