@@ -29,6 +29,19 @@ export class UsageError extends CliError {
   }
 }
 
+/**
+ * Runs a parser that throws RangeError on bad input (util/duration.ts parseWait) and reports that as a
+ * usage error; `tooLongHint` is added when the value was refused for being too long.
+ */
+export function rangeAsUsage<T>(parse: () => T, tooLongHint?: string): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message, /too long/.test(err.message) ? tooLongHint : undefined);
+    throw err;
+  }
+}
+
 /** The server refused our credentials or the user's consent: exit 3. */
 export class AuthError extends CliError {
   constructor(message: string, hint?: string) {

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
 import { ConfigStore, profileName, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
-import { lockDir } from './config/paths.js';
-import { AuthError, StoreUnavailableError, UsageError } from './errors.js';
+import { AuthError, rangeAsUsage, StoreUnavailableError, UsageError } from './errors.js';
+import { parseWait } from './util/duration.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';
 import { FileStore } from './store/file-store.js';
 import { KeychainStore } from './store/keychain-store.js';
@@ -75,12 +75,12 @@ export class Factory {
     if (this.overrides.secrets) return this.overrides.secrets;
     let store = this.stores.get(kind);
     if (!store) {
-      const timeout = Number(this.io.env.CITI_KEYCHAIN_TIMEOUT_MS) || 5000;
+      const timeout = this.envWait('CITI_KEYCHAIN_TIMEOUT_MS') ?? 5000;
       store =
         kind === 'keychain'
           ? new KeychainStore(timeout)
           : kind === 'file'
-            ? new FileStore(path.join(this.config.dir, 'secrets.json'), (m) => this.info(m))
+            ? new FileStore(path.join(this.config.dir, 'secrets.json'), (m) => this.info(m), this.config.lockDir)
             : new MemoryStore();
       this.stores.set(kind, store);
     }
@@ -115,6 +115,13 @@ export class Factory {
   }
 
 
+  /** A wait in milliseconds from a *_MS variable; undefined when unset or empty. */
+  private envWait(name: string): number | undefined {
+    const value = this.io.env[name];
+    if (value === undefined || value.trim() === '') return undefined;
+    return rangeAsUsage(() => parseWait(value, name, { bare: 'ms' }), `Set ${name} to a number of milliseconds up to a day, e.g. ${name}=30000.`);
+  }
+
   /** The name of the profile in use: --profile, CITI_PROFILE, the default profile, or "default". */
   profileName(): Promise<string> {
     return profileName({ ...(this.globals.profile ? { profile: this.globals.profile } : {}), env: this.io.env, config: this.config });
@@ -122,7 +129,7 @@ export class Factory {
 
   /** A token cache in the given store, locked across citi processes. */
   tokensIn(secrets: SecretStore, owner: TokenOwner): TokenStore {
-    return new TokenStore(secrets, owner, lockDir(this.io.env));
+    return new TokenStore(secrets, owner, this.config.lockDir);
   }
 
   /** The tokens of the profile's identity (see src/store/tokens.ts). */
@@ -134,7 +141,7 @@ export class Factory {
   /** The HTTP client of a profile; its client certificate (mutual TLS) is loaded on the first request. */
   http(profile: ResolvedProfile, opts: { p12Passphrase?: string } = {}): HttpClient {
     const trace = this.trace();
-    const timeoutMs = Number(this.io.env.CITI_TIMEOUT_MS) || undefined;
+    const timeoutMs = this.envWait('CITI_TIMEOUT_MS');
     const tls = profile.tls ? () => this.tlsMaterial(profile, opts.p12Passphrase) : undefined;
     return new HttpClient({
       baseUrl: profile.baseUrl,

@@ -24,7 +24,14 @@ export interface CatalogueSchemas {
   definitions: Record<string, object>;
   /** Problems of a body against the endpoint's request or answer schema; [] when it fits or there is none. */
   check(entry: Pick<CatalogueEntry, 'method' | 'path'>, part: 'request' | 'response', body: unknown): SchemaProblem[];
+  /**
+   * An answer against the published contract: `fits` or `differs` when there is an answer schema;
+   * without one, an empty answer (204, no body) fits, and any other cannot be checked (`unchecked`).
+   */
+  checkAnswer(entry: Pick<CatalogueEntry, 'method' | 'path'>, answer: { text: string; body: unknown }): AnswerCheck;
 }
+
+export type AnswerCheck = { verdict: 'fits'; empty: boolean } | { verdict: 'differs'; problems: SchemaProblem[] } | { verdict: 'unchecked' };
 
 let loading: Promise<CatalogueSchemas> | undefined;
 
@@ -53,14 +60,21 @@ async function load(): Promise<CatalogueSchemas> {
     }
     return compiled.get(key) ?? null;
   };
+  const check = (entry: Pick<CatalogueEntry, 'method' | 'path'>, part: 'request' | 'response', body: unknown): SchemaProblem[] => {
+    const validate = validator(entry, part);
+    if (!validate || validate(body)) return [];
+    // Citi takes numbers sent as numeric strings in requests ("transactionAmount": "30").
+    return problems((validate.errors ?? []).filter((e) => !(part === 'request' && numericString(e, body))));
+  };
   return {
     detail,
     definitions: DEFINITIONS,
-    check(entry, part, body) {
-      const validate = validator(entry, part);
-      if (!validate || validate(body)) return [];
-      // Citi takes numbers sent as numeric strings in requests ("transactionAmount": "30").
-      return problems((validate.errors ?? []).filter((e) => !(part === 'request' && numericString(e, body))));
+    check,
+    checkAnswer(entry, answer) {
+      const empty = answer.text.trim() === '';
+      if (!detail(entry).response) return empty ? { verdict: 'fits', empty } : { verdict: 'unchecked' };
+      const found = check(entry, 'response', answer.body ?? null);
+      return found.length ? { verdict: 'differs', problems: found } : { verdict: 'fits', empty };
     },
   };
 }

@@ -4,6 +4,8 @@
  * field names steer the values (dates for `…Date`, amounts for `…Amount`, ISO codes for
  * `currencyCode`), and `values` pins fields by name (state carried from an earlier call).
  */
+import { resolveRef } from './schema-ref.js';
+
 export interface SampleOptions {
   /** Anything that should change the values: the endpoint, its path parameters. */
   seed: string;
@@ -28,11 +30,7 @@ const MAX_DEPTH = 6;
 
 export function sampleFromSchema(schema: object, definitions: Record<string, object>, options: SampleOptions): unknown {
   const values = options.values ?? {};
-  const resolve = (s: Schema): { schema: Schema; ref?: string } => {
-    if (!s.$ref) return { schema: s };
-    const name = s.$ref.replace(/^(citi)?#\/definitions\//, '');
-    return { schema: (definitions[name] as Schema | undefined) ?? {}, ref: name };
-  };
+  const resolve = (s: Schema) => resolveRef(s, definitions);
 
   const walk = (raw: Schema, name: string, path: string, depth: number, refs: string[]): unknown => {
     const { schema, ref } = resolve(raw);

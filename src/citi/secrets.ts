@@ -13,9 +13,18 @@ export const SECRET_FIELDS = new Set([
   // Not a credential, but personal: a card holder's phone number never appears in a trace.
   'citicardholderphonenumber',
   'otp',
+  'otptoken',
   'password',
   // The one-time token of the password grant's E2E key.
   'biztoken',
+  // Card secrets of the catalogue's card endpoints (test/citi/secrets.test.ts checks none is missed).
+  'cvv',
+  'encryptedcvv',
+  'newpin',
+  'encryptedpin',
+  'pinregistrationkey',
+  'cardactivationcode',
+  'accountaccesscode',
   'passphrase',
   'authorization',
   'proxy-authorization',

@@ -1,4 +1,5 @@
 /** `citi apis` and `citi apis show`: the catalogue as a table, JSON, or one endpoint in detail. */
+import { resolveRef } from '../citi/schema-ref.js';
 import { API_CATALOGUE, matchEndpoint, type CatalogueEntry, type TokenKind } from '../citi/catalogue.js';
 import { loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.js';
 import { sampleFromSchema } from '../citi/schema-sample.js';
@@ -108,7 +109,10 @@ function publicEntry(e: CatalogueEntry) {
 /** The answer's fields as dotted paths (`accounts[].accountId`), three levels deep. */
 function fields(schema: object, schemas: CatalogueSchemas, prefix = '', depth = 0, seen: string[] = []): Field[] {
   type S = { $ref?: string; type?: string; properties?: Record<string, S>; required?: string[]; items?: S; description?: string };
-  const deref = (s: S): { s: S; ref?: string } => (s.$ref ? { s: (schemas.definitions[s.$ref.replace('#/definitions/', '')] ?? {}) as S, ref: s.$ref } : { s });
+  const deref = (raw: S): { s: S; ref?: string } => {
+    const { schema: s, ref } = resolveRef(raw, schemas.definitions);
+    return { s, ...(ref ? { ref } : {}) };
+  };
   const { s, ref } = deref(schema as S);
   if (ref && seen.includes(ref)) return [];
   const chain = ref ? [...seen, ref] : seen;

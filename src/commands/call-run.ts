@@ -55,9 +55,12 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
     // Loaded only here: the schemas and ajv are not needed by a plain call.
     const { describeProblems, loadSchemas } = await import('../citi/catalogue-validate.js');
     const where = `${validated.method} ${validated.path}`;
-    const problems = (await loadSchemas()).check(validated, 'response', res.body ?? null);
-    if (problems.length) throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(problems)}`);
-    f.info(`✓ The answer matches Citi's published schema for ${where}`);
+    const check = (await loadSchemas()).checkAnswer(validated, { text: res.text ?? '', body: res.body });
+    if (check.verdict === 'differs') throw new ApiError(`The answer does not match Citi's published schema for ${where}: ${describeProblems(check.problems)}`);
+    if (check.verdict === 'unchecked') {
+      throw new UsageError(`--validate: no published answer schema for ${where}: nothing checked`, 'Citi publishes no answer body for this endpoint; call it without --validate.');
+    }
+    f.info(check.empty ? `✓ The answer is empty, as Citi publishes for ${where}` : `✓ The answer matches Citi's published schema for ${where}`);
   }
 }
 

@@ -33,7 +33,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-i, --include', 'print the status line and response headers first')
     .option('--auth <kind>', `kind of token: ${TOKEN_KINDS.join(', ')} (default: from the API catalogue; customer APIs take the password grant's when the profile says --customer-sign-in password)`)
     .option('--card <cardId>', 'use the card access token of this enrolled card')
-    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ)")
+    .option('--validate', "check the answer against Citi's published schema for the endpoint (exit 1 naming the fields that differ; exit 2 when Citi publishes no answer schema and the answer is not empty)")
     .addHelpText(
       'after',
       examples(

@@ -21,7 +21,7 @@ import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
-import { identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
+import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
 import { canPrompt, colorOn, readSecretFromStdin } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -223,18 +223,36 @@ export function validateRedirectUri(value: string): string {
   return value;
 }
 
-export async function runLogout(f: Factory, opts: { forgetProfile?: boolean }): Promise<void> {
+export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
   const name = await f.profileName();
   const config = await f.config.read();
   const existing = config.profiles[name];
-  if (!existing) throw unknownProfile(name, config);
+  // Credentials or settings from the environment keep tokens of their own identity: forget those too.
+  const fromEnv = await f.profile().then(
+    (p) => (p.envIdentity ? p : undefined),
+    (err: unknown) => {
+      if (err instanceof UsageError) return undefined;
+      throw err;
+    },
+  );
+  if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw unknownProfile(name, config);
   const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
   const secrets = f.secretStore(storeKind);
-  const hadSecret = await secrets.delete(accounts.clientSecret(name));
-  await secrets.delete(accounts.p12Passphrase(name));
-  const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
-  if (opts.forgetProfile) await f.config.removeProfile(name);
   const s = await style(colorOn(f.io, 'stderr'));
-  const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
-  f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+  if (existing) {
+    const hadSecret = await secrets.delete(accounts.clientSecret(name));
+    await secrets.delete(accounts.p12Passphrase(name));
+    const hadTokens = await f.tokensIn(secrets, tokenOwner({ ...existing, name })).clear();
+    if (opts.forgetProfile) await f.config.removeProfile(name);
+    const what = [hadSecret ? 'client secret' : '', hadTokens ? 'cached tokens' : ''].filter(Boolean).join(' and ') || 'nothing stored';
+    f.info(`${s.green('✓')} Profile ${s.bold(name)}: forgot ${what}${opts.forgetProfile ? '; profile removed' : ''}`);
+  }
+  if (fromEnv) {
+    const had = await f.tokensIn(secrets, tokenOwner(fromEnv)).clear();
+    f.info(`${s.green('✓')} Environment identity (client ${fromEnv.clientId} at ${fromEnv.baseUrl}): forgot ${had ? 'cached tokens' : 'nothing stored'}`);
+  }
+  if (opts.allIdentities) {
+    const cleared = await clearEnvIdentities(secrets, f.config.lockDir);
+    f.info(`${s.green('✓')} Forgot the cached tokens of ${cleared} environment ${cleared === 1 ? 'identity' : 'identities'} (${secrets.location})`);
+  }
 }

@@ -65,6 +65,7 @@ export function register(program: Command, env: CommandEnv): void {
     .command('logout')
     .description("Forget a profile's client secret and cached tokens (revoke them first with `citi revoke`)")
     .option('--forget-profile', 'remove the profile settings too')
-    .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile'))
-    .action(async (opts: { forgetProfile?: boolean }, cmd: Command) => (await import('./login-run.js')).runLogout(await factoryFor(cmd, env), opts));
+    .option('--all-identities', 'also forget the cached tokens of every environment identity (CITI_CLIENT_ID, CITI_BASE_URL, ... runs) in the store')
+    .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile', 'CITI_CLIENT_ID=... CITI_CLIENT_SECRET=... citi logout   # the tokens of that identity', 'citi logout --all-identities --store file'))
+    .action(async (opts: { forgetProfile?: boolean; allIdentities?: boolean }, cmd: Command) => (await import('./login-run.js')).runLogout(await factoryFor(cmd, env), opts));
 }

@@ -80,12 +80,6 @@ export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Pr
   if (!opts.force && (await exists(path.join(dir, CERT_SET_FILES.ca)))) {
     throw new UsageError(`${dir} already holds a certificate set`, 'Add --force to replace it, or choose another --out.');
   }
-  for (const name of Object.values(CERT_SET_FILES)) {
-    const file = path.join(dir, name);
-    if (await isSymlink(file)) {
-      throw new UsageError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
-    }
-  }
   const given = (await stdinPassphrase(f.io, opts.p12PassphraseStdin)).given ?? (f.io.env[PASSPHRASE_ENV] || undefined);
   const files = await writeCertSet(dir, { organizationIdentifier: orgId, passphrase: given ?? DEFAULT_P12_PASSPHRASE });
   if (opts.json) {
@@ -97,14 +91,6 @@ export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Pr
   for (const file of Object.values(files)) f.info(`  ${file}`);
   if (!given) f.info(`  client.p12 passphrase: "${DEFAULT_P12_PASSPHRASE}" (the default for test files; set ${PASSPHRASE_ENV} to choose one)`);
   f.info(`  next: citi sandbox start --tls --certs ${opts.out} --client-ca ${path.join(opts.out, CERT_SET_FILES.ca)}`);
-}
-
-async function isSymlink(file: string): Promise<boolean> {
-  try {
-    return (await fs.lstat(file)).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -4,10 +4,10 @@
  * command runs, so `citi --help` loads neither.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { rangeAsUsage } from '../errors.js';
 import type { Factory, FactoryOverrides, GlobalOptions } from '../factory.js';
 import type { IO } from '../ui/io.js';
-import { parseDuration } from '../util/duration.js';
+import { parseWait } from '../util/duration.js';
 
 export interface CommandEnv {
   io: IO;
@@ -32,15 +32,5 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** A duration flag (`30s`, `5m`) in milliseconds: positive, and at most `max` when it sets a timer. */
 export function durationFlag(value: string, flag: string, opts: { max?: string } = {}): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch (err) {
-    throw new UsageError(`${flag}: ${(err as Error).message}`);
-  }
-  if (ms <= 0) throw new UsageError(`${flag} must be positive (got "${value}")`);
-  if (opts.max !== undefined && ms > parseDuration(opts.max)) {
-    throw new UsageError(`${flag} ${value} is too long: at most ${opts.max}`, `Give a shorter wait, e.g. ${flag} 5m.`);
-  }
-  return ms;
+  return rangeAsUsage(() => parseWait(value, flag, { bare: 's', max: opts.max ?? null }), `Give a shorter wait, e.g. ${flag} 5m.`);
 }

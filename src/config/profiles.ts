@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
 import { closest } from '../util/suggest.js';
 import type { CustomerSignIn } from './options.js';
-import { configDir } from './paths.js';
+import { configDir, lockDir } from './paths.js';
 
 export type StoreKind = 'keychain' | 'file' | 'memory';
 export const STORE_KINDS: readonly StoreKind[] = ['keychain', 'file', 'memory'];
@@ -55,7 +55,11 @@ export class ConfigStore {
   readonly file: string;
   private readonly json: JsonFile<ConfigFile>;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** The lock folder of this user's files (config/paths.ts lockDir). */
+    readonly lockDir: string,
+  ) {
     this.file = path.join(dir, 'config.json');
     // Config faults are the user's to fix: exit 2, naming the file.
     const fault = (message: string, hint?: string) => new UsageError(message, hint);
@@ -68,13 +72,13 @@ export class ConfigStore {
           : { invalid: 'it needs a "profiles" object' },
       fault,
       hint: 'Fix or move it (settings are in config.json under XDG_CONFIG_HOME, default ~/.config/citi-sandbox), then run `citi login` again.',
-      lockDir: path.join(dir, 'locks'),
+      lockDir,
       lockName: 'config',
     });
   }
 
   static forEnv(env: NodeJS.ProcessEnv): ConfigStore {
-    return new ConfigStore(configDir(env));
+    return new ConfigStore(configDir(env), lockDir(env));
   }
 
   read(): Promise<ConfigFile> {
@@ -180,6 +184,21 @@ export function chosenStoreKind(flag: string | undefined, env: NodeJS.ProcessEnv
   return parseStoreKind(flag, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
 }
 
+/**
+ * Whose tokens these are (base URL, client ID, country, business), as one comparable string. Both
+ * sides of any comparison go through it: the base URL parsed (scheme and host lower-cased, a
+ * default port dropped) and without a trailing slash, so a hand-edited `…:443` is the same app.
+ */
+export function identityOf(p: Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>): string {
+  let baseUrl = p.baseUrl;
+  try {
+    baseUrl = new URL(p.baseUrl).toString();
+  } catch {
+    // not a URL: compared as written
+  }
+  return JSON.stringify([baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
+}
+
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
   const { env } = input;
   const name = await profileName(input);
@@ -213,10 +232,8 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   // The saved profile's identity, as it would resolve with nothing from the environment.
   const asSaved =
     saved !== undefined &&
-    clientId === saved.clientId &&
-    baseUrl === (saved.baseUrl || ENVIRONMENTS.sandbox).replace(/\/+$/, '') &&
-    country === (saved.country || DEFAULT_COUNTRY).toLowerCase() &&
-    business === (saved.business || DEFAULT_BUSINESS).toLowerCase();
+    identityOf({ baseUrl, clientId, country, business }) ===
+      identityOf({ baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox, clientId: saved.clientId, country: saved.country || DEFAULT_COUNTRY, business: saved.business || DEFAULT_BUSINESS });
   return {
     name,
     baseUrl,

@@ -10,6 +10,7 @@ import { clientCertError, clientCertProblem, clientCertResponseError } from './m
 import { Proxies, type ProxyRoute } from './proxy.js';
 import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
 import { packageVersion } from '../entry.js';
+import { safeDecode } from '../util/decode.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const RETRY_LIMIT = 2;
@@ -79,6 +80,18 @@ export class HttpClient {
     return this.options.baseUrl + (path.startsWith('/') ? path : '/' + path);
   }
 
+  private async tracedUrl(): Promise<(url: string, method: string) => string> {
+    const { redactPathSecrets } = await import('../citi/catalogue.js');
+    const base = new URL(this.options.baseUrl);
+    const basePath = base.pathname.replace(/\/$/, '');
+    return (text, method) => {
+      const url = new URL(text);
+      const rest = url.origin === base.origin && url.pathname.startsWith(basePath + '/') ? url.pathname.slice(basePath.length) : undefined;
+      const path = rest === undefined ? url.pathname : basePath + redactPathSecrets(rest, method);
+      return redactUrl(url.origin + path + url.search);
+    };
+  }
+
   async request(req: HttpRequest): Promise<HttpResponse> {
     this.got ??= import('got').then((m) => m.default);
     const got = await this.got;
@@ -100,6 +113,9 @@ export class HttpClient {
     }
     const method = req.method.toUpperCase();
     const trace = this.options.trace;
+    // A trace shows the path with secret path parameters (a card activation code) redacted; the
+    // catalogue that knows which ones is loaded only when tracing.
+    const tracedUrl = trace ? await this.tracedUrl() : undefined;
     const tlsOption = this.options.tls;
     this.tls ??= Promise.resolve(typeof tlsOption === 'function' ? tlsOption() : tlsOption);
     const tls = await this.tls.catch((err: unknown) => {
@@ -151,7 +167,7 @@ export class HttpClient {
             ? {
                 beforeRequest: [
                   (o) => {
-                    trace(`> ${o.method} ${redactUrl(String(o.url))}`);
+                    trace(`> ${o.method} ${tracedUrl!(String(o.url), o.method)}`);
                     for (const [k, v] of Object.entries(redactHeaders(o.headers))) trace(`> ${k}: ${v}`);
                     if (body) trace(`> ${redactBody(body, headers['content-type'])}`);
                   },
@@ -208,13 +224,6 @@ function proxyAuthError(route: ProxyRoute): ApiError {
   );
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 function lower(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,6 +3,9 @@ import { REDACTED, isSecretField, redactJson, redactQuery } from '../citi/secret
 
 /** A URL with its password (a proxy's `user:password@`) and secret query parameters redacted. */
 export function redactUrl(url: string): string {
+  // A setting that does not parse (a password with an unencoded / ? or #) has no clear end to its
+  // credentials: everything between the scheme and the last @ goes.
+  if (!URL.canParse(url) && /^[a-z][a-z0-9+.-]*:\/\/.*@/is.test(url)) return url.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/is, `$1${REDACTED}@`);
   const safe = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)[^/?#]*@/i, `$1${REDACTED}@`);
   const q = safe.indexOf('?');
   return q < 0 ? safe : safe.slice(0, q + 1) + redactQuery(safe.slice(q + 1));

@@ -7,6 +7,7 @@
  * confirmed once and the confirmation repeats its amounts, and a payee added with a transfer
  * (`…/preprocess/adhocWithPayeeCreation`, then confirmed) is in the payee list from then on.
  */
+import { resolveRef } from '../citi/schema-ref.js';
 import { API_CATALOGUE, endpointKey, type CatalogueEntry, type EndpointMatch } from '../citi/catalogue.js';
 import { describeProblems, loadSchemas, type CatalogueSchemas } from '../citi/catalogue-validate.js';
 import { idFor, hash, sampleFromSchema } from '../citi/schema-sample.js';
@@ -182,8 +183,7 @@ function carries(schema: object, field: string, schemas: CatalogueSchemas, depth
 }
 
 function deref(schema: object, schemas: CatalogueSchemas): object {
-  const ref = (schema as { $ref?: string }).$ref;
-  return ref ? (schemas.definitions[ref.replace('#/definitions/', '')] ?? {}) : schema;
+  return resolveRef(schema, schemas.definitions).schema;
 }
 
 function nextId(store: FlowStore, name: string, seed: string): string {

@@ -1,11 +1,9 @@
 /** Card-token APIs: Easy Payment Plan eligibility, for the card the token was issued and activated for. */
-import { catalogued } from '../citi/catalogue.js';
-import { requireBearer } from './guard.js';
+import { callerToken } from './guard.js';
 import { citiError, customError, json, type Route } from './http.js';
 import { isActivated } from './oauth-card.js';
 import type { SandboxState } from './state.js';
 
-const NEED = catalogued('GET', '/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan');
 
 /** Plans offered on every seeded card: tenor in months, with its rates. */
 const PLANS = [
@@ -21,7 +19,7 @@ export function creditCardRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/creditCards/:cardId/transactions/eligibility/easyPaymentPlan',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const cardId = req.params.cardId ?? '';
         if (token.cardId !== cardId) throw citiError('accessNotConfigured', `This card token was not issued for card ${cardId}`);
         if (!isActivated(state, token)) {

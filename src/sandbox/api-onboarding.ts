@@ -1,11 +1,10 @@
 /** Two-legged Onboarding APIs: products, unsecured applications and their status. */
 import { randomUUID } from 'node:crypto';
 import { citiError, json, jsonObject, type Route } from './http.js';
-import { requireBearer } from './guard.js';
+import { callerToken } from './guard.js';
 import { nextId } from './seed.js';
 import type { SandboxState } from './state.js';
 
-const NEED = { kind: 'two-legged' } as const;
 const PRODUCT_KINDS = ['creditCardProduct', 'readyCreditProduct', 'unsecuredLoanProduct'] as const;
 
 export function onboardingRoutes(state: SandboxState): Route[] {
@@ -15,7 +14,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/apac/onboarding/products',
       handler: (req) => {
-        requireBearer(req, state, NEED);
+        callerToken(req);
         const start = pageNumber(req.query.get('nextStartIndex'), 1, 'nextStartIndex');
         const size = pageNumber(req.query.get('requestSize'), 10, 'requestSize');
         const page = seed.products.slice(start - 1, start - 1 + size);
@@ -27,7 +26,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       method: 'POST',
       pattern: '/v1/apac/onboarding/products/unsecured/applications',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const body = jsonObject(req);
         // Citi's shape (checked against the catalogue's schema before this runs): one of the
         // product kinds with its productCode, and an applicant with a name and a phone.
@@ -56,7 +55,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/apac/onboarding/products/unsecured/applications/:id/status',
       handler: (req) => {
-        requireBearer(req, state, NEED);
+        callerToken(req);
         const app = seed.applications.get(req.params.id ?? '');
         if (!app) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
         return json({ applicationId: app.applicationId, applicationStage: app.applicationStage, productCode: app.productCode });

@@ -1,11 +1,10 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
 import { numericValue } from '../citi/numbers.js';
 import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
-import { requireBearer } from './guard.js';
+import { callerToken } from './guard.js';
 import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
 
-const NEED = { kind: 'two-legged' } as const;
 const MIN_POINTS = 100;
 /** Value of one point in the card's currency. */
 const CONVERSION_RATE = 0.004;
@@ -28,7 +27,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       method: 'POST',
       pattern: '/v1/apac/rewards/linkage',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const body = jsonObject(req);
         const lastFour = body.lastFourDigitsCardNumber;
         const phone = body.citiCardHolderPhoneNumber;
@@ -46,7 +45,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       method: 'PUT',
       pattern: '/v1/apac/rewards/:code/activations',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const link = linkFor(req, token.clientId, false);
         const otp = jsonObject(req).linkageConfirmationCode;
         if (typeof otp !== 'string' || !(FIXED_OTPS as readonly string[]).includes(otp)) {
@@ -60,7 +59,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/apac/rewards/:code/pointBalance',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const holder = holderOf(linkFor(req, token.clientId));
         return json(balanceOf(holder.pointBalance, holder.currencyCode));
       },
@@ -69,7 +68,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       method: 'POST',
       pattern: '/v1/apac/rewards/:code/redemption',
       handler: (req) => {
-        const token = requireBearer(req, state, NEED);
+        const token = callerToken(req);
         const link = linkFor(req, token.clientId);
         const holder = holderOf(link);
         const body = jsonObject(req);

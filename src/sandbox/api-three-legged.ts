@@ -4,10 +4,9 @@
  * preprocess, then confirm). Every answer is about the sandbox user who consented, with the fields
  * and nesting of Citi's published models (src/citi/models).
  */
-import { API_CATALOGUE } from '../citi/catalogue.js';
 import { amountValue } from '../citi/numbers.js';
 import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
-import { requireBearer } from './guard.js';
+import { callerToken } from './guard.js';
 import {
   accountDetails,
   accountSummary,
@@ -22,13 +21,6 @@ import {
 } from './seed-users.js';
 import type { SandboxState } from './state.js';
 
-/** The scope of each API comes from the catalogue the client uses too. */
-function need(name: string): { kind: 'three-legged'; scope: string } {
-  const entry = API_CATALOGUE.find((e) => e.product === name && e.kind === 'three-legged');
-  if (!entry) throw new Error(`No API "${name}" in the catalogue`);
-  return { kind: 'three-legged', scope: entry.scope };
-}
-
 const GROUP_ORDER: AccountGroup[] = ['SAVINGS_AND_INVESTMENTS', 'CHECKING', 'CREDIT_CARD'];
 /** Citi: at most 50 transactions an answer, 20 unless requestSize says otherwise. */
 const MAX_PAGE = 50;
@@ -36,13 +28,9 @@ const DEFAULT_PAGE = 20;
 
 export function threeLeggedApiRoutes(state: SandboxState): Route[] {
   const data = userData(state);
-  const ACCOUNTS = need('Accounts');
-  const CUSTOMERS = need('Customers');
-  const CARDS = need('Cards');
-  const TRANSFERS = need('Money movement');
-
-  const userOf = (req: SandboxRequest, scope: { kind: 'three-legged'; scope: string }) => {
-    const token = requireBearer(req, state, scope);
+  // The kind and scope of the token were checked against the catalogue before any route (server.ts).
+  const userOf = (req: SandboxRequest) => {
+    const token = callerToken(req);
     const user = data.users.get(token.user ?? '');
     if (!user) throw citiError('unAuthorized', 'The token speaks for no sandbox user');
     return { token, user };
@@ -67,7 +55,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/accounts',
       handler: (req) => {
-        const { user } = userOf(req, ACCOUNTS);
+        const { user } = userOf(req);
         const accountGroupSummary = GROUP_ORDER.flatMap((group) => {
           const accounts = user.accounts.filter((a) => a.accountGroup === group);
           if (!accounts.length) return [];
@@ -90,7 +78,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/accounts/:accountId',
       handler: (req) => {
-        const { user } = userOf(req, ACCOUNTS);
+        const { user } = userOf(req);
         const a = accountOf(user, req.params.accountId);
         return json({ [DETAIL_KEY[a.accountGroup]]: accountDetails(a) });
       },
@@ -99,7 +87,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/accounts/:accountId/transactions',
       handler: (req) => {
-        const { user } = userOf(req, ACCOUNTS);
+        const { user } = userOf(req);
         const a = accountOf(user, req.params.accountId);
         const from = dateParam(req, 'transactionFromDate');
         const to = dateParam(req, 'transactionToDate');
@@ -125,13 +113,13 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
     {
       method: 'GET',
       pattern: '/v1/customers/profiles',
-      handler: (req) => json(userOf(req, CUSTOMERS).user.profile),
+      handler: (req) => json(userOf(req).user.profile),
     },
     {
       method: 'GET',
       pattern: '/v1/cards',
       handler: (req) => {
-        const { user } = userOf(req, CARDS);
+        const { user } = userOf(req);
         const fn = (req.query.get('cardFunction') ?? 'ALL').toUpperCase();
         if (!['ALL', 'CREDIT', 'DEBIT'].includes(fn)) throw citiError('invalidRequest', 'cardFunction must be ALL, CREDIT or DEBIT');
         return json({ cardDetails: user.cards.filter((c) => fn === 'ALL' || c.subCardType === fn) });
@@ -141,7 +129,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'GET',
       pattern: '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts',
       handler: (req) => {
-        const { user } = userOf(req, TRANSFERS);
+        const { user } = userOf(req);
         const from = sources(user);
         return json({
           sourceAccounts: from.map((a) => ({
@@ -169,7 +157,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'POST',
       pattern: '/v1/moneyMovement/personalDomesticTransfers/preprocess',
       handler: (req) => {
-        const { token, user } = userOf(req, TRANSFERS);
+        const { token, user } = userOf(req);
         const body = jsonObject(req);
         const source = byTransferId(user, 'source', body.sourceAccountId);
         const destination = byTransferId(user, 'destination', body.destinationAccountId);
@@ -208,7 +196,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       method: 'POST',
       pattern: '/v1/moneyMovement/personalDomesticTransfers',
       handler: (req) => {
-        const { token, user } = userOf(req, TRANSFERS);
+        const { token, user } = userOf(req);
         const id = jsonObject(req).controlFlowId;
         const transfer = typeof id === 'string' ? data.transfers.get(id) : undefined;
         if (!transfer || transfer.userId !== user.userId || transfer.clientId !== token.clientId || transfer.confirmed || transfer.expiresAt <= state.now()) {

@@ -33,6 +33,15 @@ export function requireBearer(
 }
 
 /**
+ * The token of a call to a catalogued endpoint, as the catalogue's check accepted it (server.ts
+ * runs that check before any route): hand-written routes check no token of their own.
+ */
+export function callerToken(req: SandboxRequest): IssuedToken {
+  if (!req.token) throw new Error(`${req.method} ${req.path}: no checked token (the route is not a catalogued endpoint)`);
+  return req.token;
+}
+
+/**
  * Client authentication on OAuth endpoints: HTTP Basic with the client's id and secret, and for a
  * client bound to a certificate (PSD2), the same certificate presented over mutual TLS.
  */

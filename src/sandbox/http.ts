@@ -2,8 +2,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
+import { matchTemplate } from '../citi/catalogue.js';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
 import type { OAuthErrorBody } from '../citi/oauth.js';
+import type { IssuedToken } from './state.js';
 
 export interface SandboxRequest {
   method: string;
@@ -16,6 +18,8 @@ export interface SandboxRequest {
   rawBody: string;
   params: Record<string, string>;
   socket: Socket | TLSSocket;
+  /** The caller's token, once the catalogue's check of the endpoint (kind, scope) accepted it. */
+  token?: IssuedToken;
 }
 
 export interface SandboxReply {
@@ -61,19 +65,8 @@ export interface Route {
 
 /** Matches a path against a pattern; returns its parameters or null. */
 export function matchPattern(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/');
-  const got = path.split('/');
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const g = got[i] as string;
-    if (w.startsWith(':')) {
-      if (!g) return null;
-      params[w.slice(1)] = decodeURIComponent(g);
-    } else if (w !== g) return null;
-  }
-  return params;
+  // Routes write parameters as `:name`; the one matcher is the catalogue's, which reads `{name}`.
+  return matchTemplate(pattern.replace(/:(\w+)/g, '{$1}'), path) ?? null;
 }
 
 /** A form body as a string map; `{}` when the body is JSON or empty. */

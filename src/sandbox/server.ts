@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
-import { endpointKey, matchEndpoint } from '../citi/catalogue.js';
+import { endpointKey, matchEndpoint, redactPathSecrets } from '../citi/catalogue.js';
 import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
 import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
@@ -71,12 +71,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     handle(req, state, routes, handWritten, tls)
       .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
       .then((reply) => {
-        send(res, reply);
+        // Logged before the answer goes out: whoever got the answer finds its line in the log.
         if (log) {
-          const [path = '', query = ''] = (req.url ?? '').split('?', 2);
+          const [raw = '', query = ''] = (req.url ?? '').split('?', 2);
           const q = query ? '?' + redactQuery(query) : '';
+          const path = raw.startsWith(SANDBOX_BASE_PATH + '/') ? SANDBOX_BASE_PATH + redactPathSecrets(raw.slice(SANDBOX_BASE_PATH.length), req.method) : raw;
           log(`${req.method} ${path}${q} ${reply.status} ${(performance.now() - started).toFixed(1)}ms`);
         }
+        send(res, reply);
       });
   };
   // Client certificates are asked for but judged per request (see mtls.ts).
@@ -160,6 +162,7 @@ async function handle(
     if (route.method !== method) continue;
     const r = request(params);
     const token = api ? await checkCatalogued(r, state, api.entry) : undefined;
+    if (token) r.token = token;
     const reply = await route.handler(r);
     if (api && token) recordAnswer(r, state, api, token, reply);
     return reply;

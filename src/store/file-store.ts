@@ -3,7 +3,6 @@
  * (`--store file` or CITI_STORE=file); a warning says so every time it is used. Every change is
  * read-modify-write under a lock shared by all citi processes, written by atomic rename.
  */
-import path from 'node:path';
 import { StoreUnavailableError } from '../errors.js';
 import { JsonFile } from './files.js';
 import type { SecretStore } from './secret-store.js';
@@ -19,6 +18,8 @@ export class FileStore implements SecretStore {
   constructor(
     private readonly file: string,
     private readonly warn: (message: string) => void,
+    /** The lock folder of this user's files (config/paths.ts lockDir). */
+    lockDir: string,
   ) {
     this.location = `plaintext file ${file}`;
     this.json = new JsonFile<Secrets>(file, {
@@ -30,7 +31,7 @@ export class FileStore implements SecretStore {
           : { invalid: 'it must be a JSON object of strings' },
       fault: (message, hint) => new StoreUnavailableError(message, hint),
       hint: 'Repair or move it, then run `citi login` again; or use the OS keychain (--store keychain).',
-      lockDir: path.join(path.dirname(file), 'locks'),
+      lockDir,
       lockName: 'secrets-file',
     });
   }
@@ -52,6 +53,11 @@ export class FileStore implements SecretStore {
       delete all[account];
       return true;
     });
+  }
+
+  async list(): Promise<string[]> {
+    this.warnOnce();
+    return Object.keys(await this.json.read());
   }
 
   private warnOnce(): void {

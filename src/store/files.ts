@@ -163,7 +163,6 @@ export class JsonFile<T> {
         }
         return result;
       },
-      { fault },
     );
   }
 }

@@ -7,31 +7,36 @@
  * kernel records it (Linux), and it appears whole or not at all (written aside, then hard-linked
  * into place). It is stale when its process is gone, when the pid now belongs to another process
  * (a different start time: the pid was reused), or when it holds no owner (an older writer killed
- * half-way): a live holder keeps it however long its HTTP and keychain calls take.
+ * half-way, after a short grace): a live holder keeps it however long its HTTP and keychain calls
+ * take. Stale locks are taken over one process at a time (see takeOverIfStale).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { StoreUnavailableError } from '../errors.js';
 import { describeFsError, makeFolder, type Fault } from './files.js';
 
 /** Beyond any real hold (HTTP timeout plus keychain timeouts): where a reused pid cannot be told apart otherwise. */
 const MAX_HOLD_MS = 10 * 60_000;
+/** Longer than any takeover (a read, a check of /proc, a removal): a break lock older than this was left behind. */
+const BREAK_MAX_MS = 5000;
+/** How long a lock file may stay empty while its creator writes its owner into it. */
+const EMPTY_GRACE_MS = 2000;
 
 export interface LockOptions {
   /** How long to wait for a live holder (default 90 s). */
   timeoutMs?: number;
-  /** Builds the error for a lock that cannot be taken (the caller knows its exit code). */
-  fault?: Fault;
 }
 
-const plainFault: Fault = (message, hint) => new Error(hint ? `${message}\n  ${hint}` : message);
+/** A lock that cannot be taken is one fault whichever file it guards: the lock folder's, exit 4. */
+const fault: Fault = (message, hint) => new StoreUnavailableError(message, hint);
 
 export async function withLock<T>(dir: string, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const fault = opts.fault ?? plainFault;
   const hint = `The lock folder ${dir} must be a folder this user can write.`;
   await makeFolder(dir, fault, hint);
   const file = path.join(dir, name.replace(/[^\w.-]/g, '_') + '.lock');
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
-  const mine = `${process.pid} ${Date.now()} ${(await startTime(process.pid)) ?? '-'}`;
+  // A nonce last: two holds by one process in the same millisecond still tell their locks apart.
+  const mine = `${process.pid} ${Date.now()} ${(await startTime(process.pid)) ?? '-'} ${crypto.randomUUID().slice(0, 8)}`;
   const draft = `${file}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.new`;
   try {
     await fs.writeFile(draft, mine, { mode: 0o600 });
@@ -46,7 +51,7 @@ export async function withLock<T>(dir: string, name: string, fn: () => Promise<T
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fault(`Cannot take the lock ${file}: ${await describeFsError(err, file)}`, hint);
-        if (await takeOverIfStale(file)) continue;
+        if (await takeOverIfStale(file, mine)) continue;
         if (Date.now() > deadline) {
           const holder = (await readLock(file))?.pid;
           throw fault(`Timed out waiting for the lock ${file}${holder ? ` (held by process ${holder})` : ''}`, 'Delete it if no citi process is running.');
@@ -79,29 +84,46 @@ async function takeLock(draft: string, file: string, mine: string): Promise<void
 }
 
 /**
- * Removes the lock file when it is stale. The file is first renamed aside and checked again, so a
- * fresh lock that another process created in the meantime is put back instead of removed.
+ * Removes the lock file when it is stale. Takeovers are serialised by a break lock beside it
+ * (`<lock>.break`, created exclusively): only its holder removes the lock, and only after reading
+ * it again and finding it still stale. Nobody else can replace a lock that exists, so the lock it
+ * removes is the one it judged. False when the lock is live, or another process is taking it over.
  */
-async function takeOverIfStale(file: string): Promise<boolean> {
+async function takeOverIfStale(file: string, mine: string): Promise<boolean> {
   const seen = await readLock(file);
   if (!seen || !(await isStale(seen))) return false;
-  const aside = `${file}.${process.pid}.${crypto.randomUUID()}.stale`;
+  const breaker = `${file}.break`;
+  if (!(await takeBreakLock(breaker, mine))) return false;
   try {
-    await fs.rename(file, aside);
-  } catch {
-    return false; // gone already: try to take it again
+    const now = await readLock(file);
+    if (now && (await isStale(now))) await fs.rm(file, { force: true });
+    return true; // gone, removed, or live again: try to take it (or wait)
+  } finally {
+    if ((await readLock(breaker))?.text === mine) await fs.rm(breaker, { force: true });
   }
-  const taken = await readLock(aside);
-  if (taken && taken.text !== seen.text) {
-    // Someone else's fresh lock: give it back (link fails if yet another lock appeared).
-    await fs.link(aside, file).catch(() => undefined);
+}
+
+/**
+ * The break lock: an exclusive create. One left behind is stale when its holder is gone or it is
+ * older than a takeover ever takes (a few file operations); an empty one only after a short age.
+ */
+async function takeBreakLock(breaker: string, mine: string): Promise<boolean> {
+  try {
+    await fs.writeFile(breaker, mine, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  await fs.rm(aside, { force: true });
-  return true;
+  const other = await readLock(breaker);
+  // Left behind by a process that died mid-takeover: removed, and the next round competes for it again.
+  if (other && (await isStale(other, { maxAgeMs: BREAK_MAX_MS }))) await fs.rm(breaker, { force: true });
+  return false; // try again on the next round
 }
 
 interface LockInfo {
   text: string;
+  /** When the file was last written (for a file with no owner written yet). */
+  mtimeMs: number;
   pid?: number;
   at?: number;
   start?: string;
@@ -109,22 +131,32 @@ interface LockInfo {
 
 async function readLock(file: string): Promise<LockInfo | undefined> {
   let text: string;
+  let mtimeMs: number;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const handle = await fs.open(file, 'r');
+    try {
+      mtimeMs = (await handle.stat()).mtimeMs;
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch {
     return undefined; // just released: try again
   }
   const [pid, at, start] = text.trim().split(' ');
-  const info: LockInfo = { text };
+  const info: LockInfo = { text, mtimeMs };
   if (Number(pid) > 0) info.pid = Number(pid);
   if (Number(at) > 0) info.at = Number(at);
   if (start && start !== '-') info.start = start;
   return info;
 }
 
-async function isStale(lock: LockInfo): Promise<boolean> {
-  // No owner written: never one of ours (ours appear whole), so an older writer that was killed.
-  if (!lock.pid || !lock.at) return true;
+async function isStale(lock: LockInfo, opts: { maxAgeMs?: number } = {}): Promise<boolean> {
+  // No owner written: a writer killed half-way, or one that has just created the file (an
+  // exclusive create where there are no hard links, a break lock): stale only after a short age.
+  if (!lock.pid || !lock.at) return Date.now() - lock.mtimeMs > EMPTY_GRACE_MS;
+  // A break lock is held for a few file operations: one older than that was left behind.
+  if (opts.maxAgeMs !== undefined && Date.now() - lock.at > opts.maxAgeMs) return true;
   try {
     process.kill(lock.pid, 0);
   } catch (err) {

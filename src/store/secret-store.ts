@@ -9,6 +9,8 @@ export interface SecretStore {
   set(account: string, value: string): Promise<void>;
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>;
+  /** Every account in the store, where the store can list them (the keychain cannot: see tokens.ts). */
+  list?(): Promise<string[]>;
 }
 
 /** A store's location inside a sentence: "in the OS keychain (…)", "in memory (this process only)". */
@@ -24,6 +26,8 @@ export const accounts = {
   tokens: (profile: string) => `${profile}/tokens`,
   /** A PKCS#12 passphrase, when the user asked to keep it. */
   p12Passphrase: (profile: string) => `${profile}/p12-passphrase`,
+  /** The names of the environment identities that have tokens stored (see tokens.ts). */
+  envIndex: '@env/index',
 };
 
 export class MemoryStore implements SecretStore {
@@ -39,5 +43,8 @@ export class MemoryStore implements SecretStore {
   }
   async delete(account: string): Promise<boolean> {
     return this.map.delete(account);
+  }
+  async list(): Promise<string[]> {
+    return [...this.map.keys()];
   }
 }

@@ -8,8 +8,7 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
-import type { ResolvedProfile } from '../config/profiles.js';
-import { StoreUnavailableError } from '../errors.js';
+import { identityOf, type ResolvedProfile } from '../config/profiles.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';
 
@@ -54,15 +53,44 @@ export interface TokenOwner {
 
 type IdentityFields = Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>;
 
-export function identityOf(p: IdentityFields): string {
-  return JSON.stringify([p.baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
-}
+export { identityOf };
 
 /** The owner of a resolved profile's tokens: the saved profile, or (environment identity) an entry named after the identity. */
 export function tokenOwner(p: IdentityFields & Pick<ResolvedProfile, 'name' | 'envIdentity'>): TokenOwner {
   const identity = identityOf(p);
-  const name = p.envIdentity ? `@env/${process.getBuiltinModule('node:crypto').createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
+  const name = p.envIdentity ? `${ENV_PREFIX}${process.getBuiltinModule('node:crypto').createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
   return { name, identity };
+}
+
+/** Entry names of environment identities: `@env/<hash>`. */
+const ENV_PREFIX = '@env/';
+const ENV_OWNER = /^@env\/[0-9a-f]{16}$/;
+/** The lock of the index of environment identities; always taken last (inside a token lock), never first. */
+const ENV_INDEX_LOCK = 'tokens-@env-index';
+
+/**
+ * Forgets the tokens of every environment identity in a store: those the store lists (file,
+ * memory) and those the index names (the keychain cannot list its entries). Returns how many.
+ */
+export async function clearEnvIdentities(secrets: SecretStore, lockDir: string): Promise<number> {
+  const names = new Set(await readEnvIndex(secrets));
+  for (const account of (await secrets.list?.()) ?? []) {
+    const name = account.endsWith('/tokens') ? account.slice(0, -'/tokens'.length) : '';
+    if (ENV_OWNER.test(name)) names.add(name);
+  }
+  let cleared = 0;
+  // Each under its own token lock, as any change of it is (clear() also drops it from the index).
+  for (const name of names) if (await new TokenStore(secrets, { name, identity: '' }, lockDir).clear()) cleared += 1;
+  return cleared;
+}
+
+async function readEnvIndex(secrets: SecretStore): Promise<string[]> {
+  try {
+    const list = JSON.parse((await secrets.get(accounts.envIndex)) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string' && ENV_OWNER.test(n)) : [];
+  } catch {
+    return []; // a damaged index: the entries it named are found no more, nothing else is lost
+  }
 }
 
 /** The stored form: the identity, then the tokens. */
@@ -103,15 +131,36 @@ export class TokenStore {
 
   /** Runs fn under this profile's token lock: use it around refreshes so only one process rotates. */
   locked<T>(fn: () => Promise<T>): Promise<T> {
-    return withLock(this.lockDir, `tokens-${this.owner.name}`, fn, { fault: (message, hint) => new StoreUnavailableError(message, hint) });
+    return withLock(this.lockDir, `tokens-${this.owner.name}`, fn);
   }
 
   /** Changes the map; call inside `locked` (it does not lock, so that callers can compose steps). */
   async update(change: (tokens: TokenMap) => void): Promise<void> {
     const tokens = await this.all();
     change(tokens);
-    if (Object.keys(tokens).length === 0) await this.secrets.delete(this.account);
-    else await this.secrets.set(this.account, JSON.stringify({ identity: this.owner.identity, tokens } satisfies TokenEntry));
+    if (Object.keys(tokens).length === 0) {
+      await this.secrets.delete(this.account);
+      await this.indexEnv(false);
+    } else {
+      await this.secrets.set(this.account, JSON.stringify({ identity: this.owner.identity, tokens } satisfies TokenEntry));
+      await this.indexEnv(true);
+    }
+  }
+
+  /** Keeps an environment identity's entry named in the index, so that `logout --all-identities` finds it. */
+  private async indexEnv(stored: boolean): Promise<void> {
+    if (!ENV_OWNER.test(this.owner.name)) return;
+    await withLock(
+      this.lockDir,
+      ENV_INDEX_LOCK,
+      async () => {
+        const names = await readEnvIndex(this.secrets);
+        if (names.includes(this.owner.name) === stored) return;
+        const next = stored ? [...names, this.owner.name] : names.filter((n) => n !== this.owner.name);
+        if (next.length) await this.secrets.set(accounts.envIndex, JSON.stringify(next));
+        else await this.secrets.delete(accounts.envIndex);
+      },
+    );
   }
 
   put(key: string, record: TokenRecord): Promise<void> {
@@ -123,6 +172,10 @@ export class TokenStore {
   }
 
   async clear(): Promise<boolean> {
-    return this.locked(() => this.secrets.delete(this.account));
+    return this.locked(async () => {
+      const had = await this.secrets.delete(this.account);
+      await this.indexEnv(false);
+      return had;
+    });
   }
 }

@@ -8,6 +8,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { UsageError } from '../errors.js';
 import { DEFAULT_ORGANIZATION_IDENTIFIER, ORGANIZATION_IDENTIFIER_OID, parseOrganizationIdentifier } from '../citi/psd2.js';
 
 type Forge = typeof import('node-forge');
@@ -180,6 +181,18 @@ export async function toPkcs12(leaf: KeyAndCert, caCertPem: string, passphrase: 
  * keys (0600) and client.p12. The CA's key is not kept: the set is for trying the path, not for
  * issuing more certificates.
  */
+function symlinkRefused(file: string): UsageError {
+  return new UsageError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
+}
+
+async function isSymlink(file: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export async function writeCertSet(
   dir: string,
   opts: { passphrase?: string; organizationIdentifier?: string } = {},
@@ -192,10 +205,14 @@ export async function writeCertSet(
   const p12 = await toPkcs12(client, ca.certPem, opts.passphrase ?? DEFAULT_P12_PASSPHRASE);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const files = Object.fromEntries(Object.entries(CERT_SET_FILES).map(([k, name]) => [k, path.join(dir, name)])) as CertSetFiles;
+  // Never through a symbolic link: a key must not land wherever the link points. Checked for every
+  // file before any is written; O_NOFOLLOW catches a link that appears in between.
+  for (const file of Object.values(files)) if (await isSymlink(file)) throw symlinkRefused(file);
   const write = async (file: string, data: string | Buffer, mode: number) => {
-    // Never through a symbolic link: a key must not land wherever the link points.
     const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
-    const handle = await fs.open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
+    const handle = await fs.open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode).catch((err: unknown) => {
+      throw (err as NodeJS.ErrnoException).code === 'ELOOP' ? symlinkRefused(file) : err;
+    });
     try {
       await handle.writeFile(data);
       await handle.chmod(mode); // the mode above only applies to new files

@@ -14,6 +14,27 @@ export function parseDuration(text: string): number {
   return Math.round(n * factor);
 }
 
+/**
+ * A wait a setting gives (a flag such as `--timeout 5m`, or a variable such as CITI_TIMEOUT_MS=3000),
+ * in milliseconds: positive, and at most `max` (default MAX_WAIT) when it sets a timer. `bare` is the
+ * unit of a bare number: seconds for flags, milliseconds for the *_MS variables. Throws a RangeError
+ * whose message names the setting; callers report it as a usage error.
+ */
+export function parseWait(value: string, name: string, opts: { bare?: 's' | 'ms'; max?: string | null } = {}): number {
+  const text = /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? `${value.trim()}${opts.bare ?? 's'}` : value;
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch {
+    const units = opts.bare === 'ms' ? 'a number of milliseconds, e.g. 30000' : 'a number with ms, s, m, h or d (e.g. 30s, 2m)';
+    throw new RangeError(`${name}: Invalid duration "${value}": use ${units}`);
+  }
+  if (ms <= 0) throw new RangeError(`${name} must be positive (got "${value}")`);
+  const max = opts.max === undefined ? MAX_WAIT : opts.max;
+  if (max !== null && ms > parseDuration(max)) throw new RangeError(`${name} ${value} is too long: at most ${max}${opts.bare === 'ms' ? ` (${parseDuration(max)})` : ''}`);
+  return ms;
+}
+
 /** `95000` → `1m 35s`; negative durations read as `expired`. */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return 'expired';

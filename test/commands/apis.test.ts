@@ -59,13 +59,13 @@ describe('citi apis', () => {
     expect(unknown.stderr).toContain('The catalogue has GET /v1/accounts');
   });
 
-  it('start-up: --help loads neither the schemas nor ajv; apis show loads both', async () => {
+  it('start-up: --help, apis and a plain call load neither the schemas nor ajv; apis show and call --validate load both', async () => {
     const dir = await tempConfigHome();
     let n = 0;
     /** The modules `citi ARGS` loaded that belong to the schemas or ajv; and all it loaded. */
-    const run = async (args: string[]) => {
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
       const file = path.join(dir, `trace-${n++}.txt`);
-      const res = await spawnCli(args, { env: await env({ NODE_OPTIONS: TRACE_LOADS, TRACE_LOADS_FILE: file }) });
+      const res = await spawnCli(args, { env: await env({ ...extra, NODE_OPTIONS: TRACE_LOADS, TRACE_LOADS_FILE: file }) });
       expect(res.code, res.stderr).toBe(0);
       const all = await loadedSources(file);
       return { all, heavy: all.filter((u) => /catalogue-schemas|^node_modules\/ajv\//.test(u)) };
@@ -78,6 +78,15 @@ describe('citi apis', () => {
     const show = await run(['apis', 'show', 'GET', '/v1/accounts']);
     expect(show.heavy.some((u) => u.includes('catalogue-schemas'))).toBe(true);
     expect(show.heavy.some((u) => u.startsWith('node_modules/ajv/'))).toBe(true);
+    // A call against the emulator: the index of paths only, unless asked to validate.
+    const s = await sandbox();
+    const creds = { CITI_BASE_URL: s.url, CITI_CLIENT_ID: s.clientId, CITI_CLIENT_SECRET: s.clientSecret, CITI_STORE: 'memory' };
+    const plain = await run(['call', 'GET', '/v1/apac/onboarding/products'], creds);
+    expect(plain.all.some((u) => u.includes('catalogue-index'))).toBe(true);
+    expect(plain.heavy).toEqual([]);
+    const validated = await run(['call', '--validate', 'GET', '/v1/apac/onboarding/products'], creds);
+    expect(validated.heavy.some((u) => u.includes('catalogue-schemas'))).toBe(true);
+    expect(validated.heavy.some((u) => u.startsWith('node_modules/ajv/'))).toBe(true);
   });
 });
 
@@ -97,13 +106,17 @@ describe('citi call and the catalogue', () => {
 });
 
 /** A stand-in for Citi: a token for anyone, and a point balance of the shape it is told. */
-async function fakeCiti(balance: unknown): Promise<string> {
+async function fakeCiti(balance: unknown, others: Record<string, { status: number; body?: unknown }> = {}): Promise<string> {
   const server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url?.startsWith('/gcb/api/clientCredentials/oauth2/token/')) {
       res.end(JSON.stringify({ token_type: 'Bearer', access_token: 'AAIkTEST', expires_in: 1800, consented_on: 1, scope: '/api' }));
     } else if (req.url === '/gcb/api/v1/apac/rewards/RLC1/pointBalance') {
       res.end(JSON.stringify(balance));
+    } else if (others[`${req.method} ${req.url}`]) {
+      const answer = others[`${req.method} ${req.url}`]!;
+      res.statusCode = answer.status;
+      res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     } else {
       res.statusCode = 404;
       res.end(JSON.stringify({ type: 'error', code: 'resourceNotFound', details: 'no' }));
@@ -132,6 +145,21 @@ describe('citi call --validate', () => {
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ availablePointBalance: 12000 });
     expect(res.stderr).toContain("✓ The answer matches Citi's published schema for GET /v1/apac/rewards/{rewardLinkCode}/pointBalance");
+  });
+
+  it('an endpoint with no published answer schema: an empty answer fits; a body cannot be checked (exit 2, nothing claimed)', async () => {
+    const url = await fakeCiti(null, {
+      'PUT /gcb/api/v1/prelogin/cards/C1/activations': { status: 204 },
+      'PUT /gcb/api/v1/prelogin/cards/atmPin/change': { status: 200, body: { status: 'done' } },
+    });
+    const e = await env(creds(url));
+    const empty = await spawnCli(['call', '--validate', 'PUT', '/v1/prelogin/cards/C1/activations', '-d', '{}'], { env: e });
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stderr).toContain('✓ The answer is empty, as Citi publishes for PUT /v1/prelogin/cards/{cardId}/activations');
+    const body = await spawnCli(['call', '--validate', 'PUT', '/v1/prelogin/cards/atmPin/change', '-d', '{}'], { env: e });
+    expect(body.code).toBe(2);
+    expect(body.stderr).toContain('no published answer schema for PUT /v1/prelogin/cards/atmPin/change: nothing checked');
+    expect(body.stderr).not.toContain('✓');
   });
 
   it("passes against the emulator, and refuses a path the catalogue does not know (exit 2)", async () => {

@@ -74,6 +74,12 @@ describe('file-system faults', () => {
     await fs.writeFile(path.join(dir, 'secrets.json'), JSON.stringify({ 'default/client-secret': sb.clientSecret }), { mode: 0o600 });
     await fs.writeFile(path.join(dir, 'locks'), '');
     expectFault(await citi(['token']), 4, path.join(dir, 'locks'));
+    // One fault, one exit code, whichever lock is hit first: the config file's, the secrets file's or a token's.
+    expectFault(await citi(['logout']), 4, path.join(dir, 'locks'));
+    // A first login (no profile, no tokens): the config file's lock is the first one taken.
+    const first = await setup();
+    await fs.writeFile(path.join(first.dir, 'locks'), '');
+    for (const store of ['memory', 'file']) expectFault(await first.citi(['--store', store, ...LOGIN], 'secret'), 4, path.join(first.dir, 'locks'));
   });
 
   it('a symlinked config.json and secrets.json are written through to their targets, and stay links', async () => {

@@ -2,6 +2,7 @@
  * Bounded waits and messages that fit the case, with the built binary against test servers that
  * misbehave on purpose (stall, reset, answer text) and against the emulator.
  */
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -33,6 +34,39 @@ describe('CITI_TIMEOUT_MS bounds a whole call, retries included', () => {
     expect(res.stderr).toContain('CITI_TIMEOUT_MS');
     // Per-attempt timeouts would have made a third attempt after the second one's 3 s.
     expect(server.count('GET /v1/apac/onboarding/products')).toBe(2);
+  });
+});
+
+describe('CITI_TIMEOUT_MS and CITI_KEYCHAIN_TIMEOUT_MS are bounded like --timeout', () => {
+  it('too long (past what a timer holds), negative, zero or not a number: a usage error naming the variable, nothing sent', async () => {
+    let hits = 0;
+    const server = await strictServer(() => {
+      hits += 1;
+      return TOKEN;
+    });
+    const home = await tempConfigHome();
+    for (const [name, args, base] of [
+      ['CITI_TIMEOUT_MS', ['call', '/v1/apac/onboarding/products'], envCreds(server.baseUrl)],
+      ['CITI_KEYCHAIN_TIMEOUT_MS', ['--store', 'keychain', 'login', '--base-url', server.baseUrl, '--client-id', 'id', '--client-secret-stdin', '--no-verify'], {}],
+    ] as const) {
+      for (const [value, says] of [
+        ['3000000000', /too long: at most 24h/],
+        ['-1', /Invalid duration "-1"/],
+        ['0', /must be positive/],
+        ['soon', /Invalid duration "soon"/],
+      ] as const) {
+        const res = await spawnCli([...args], { env: testEnv(home, { ...base, [name]: value }), stdin: 'secret' });
+        expect(res.code, `${name}=${value}: ${res.stderr}`).toBe(2);
+        expect(res.stderr).toContain(name);
+        expect(res.stderr).toMatch(says);
+        expect(res.stderr).not.toMatch(/within -?\d+ ?ms/);
+      }
+    }
+    expect(hits).toBe(0);
+    // A day is still accepted.
+    const ok = await spawnCli(['call', '/v1/apac/onboarding/products'], { env: testEnv(home, { ...envCreds(server.baseUrl), CITI_TIMEOUT_MS: '86400000' }) });
+    expect(ok.stderr).not.toContain('CITI_TIMEOUT_MS');
+    expect(hits).toBeGreaterThan(0);
   });
 });
 
@@ -85,6 +119,26 @@ describe('messages that fit the case', () => {
     expect(res.stderr).toMatch(/^< \{"type":"error","code":"resourceNotFound",/m);
     expect(res.stderr).toContain('"access_token":"[REDACTED]"');
     expect(res.stderr).not.toContain(sb.clientSecret);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/curl'))('card PINs, CVVs, OTPs and secret path parameters (a card activation code) stay out of --verbose and the emulator log', async () => {
+    const home = await tempConfigHome();
+    const sb = await sandboxProcess(['--auto-consent'], testEnv(home));
+    const env = testEnv(home, { CITI_BASE_URL: sb.url, CITI_CLIENT_ID: sb.clientId, CITI_CLIENT_SECRET: sb.clientSecret, CITI_STORE: 'file', BROWSER: 'curl -sSL -o /dev/null' });
+    const signIn = await spawnCli(['token', '--three-legged', '--scope', 'cards', '--timeout', '20s'], { env });
+    expect(signIn.code, signIn.stderr).toBe(0);
+
+    const activation = await spawnCli(['--verbose', 'call', 'PUT', '/v1/cards/4111/activations/ACT7731X', '-d', '{}'], { env });
+    expect(activation.code, activation.stderr).toBe(0);
+    expect(activation.stderr).toContain(`> PUT ${sb.url}/v1/cards/4111/activations/[REDACTED]`);
+    const secrets = { cvv: '9731', newPin: '4862', encryptedPin: 'EPIN5150', encryptedCvv: 'ECVV5151', otpToken: 'OTP66120', pinRegistrationKey: 'PRK77341', accountAccessCode: 'AAC88412' };
+    const body = await spawnCli(['--verbose', 'call', 'POST', '/v1/cards/cvv/verification', '-d', JSON.stringify(secrets)], { env });
+    expect(body.stderr).toMatch(/^> \{"cvv":"\[REDACTED\]"/m);
+    for (const text of [activation.stderr, body.stderr, sb.log()]) {
+      expect(text).not.toContain('ACT7731X');
+      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+    }
+    expect(sb.log()).toContain('PUT /gcb/api/v1/cards/4111/activations/[REDACTED] ');
   });
 
   it('`citi login --no-verify` checks the certificate, key and CA files before saving anything', async () => {

@@ -101,4 +101,25 @@ describe('tokens and identities', () => {
     expect(JSON.parse((await citi(['status', '--json'])).stdout).tokens).toEqual([]);
     expect(fromA.access_token).not.toBe(fromB.access_token);
   });
+
+  it('a saved base URL written another way (upper-case host, trailing slash) is still the saved identity: its tokens are the profile\'s, and logout forgets them', async () => {
+    const home = await tempConfigHome();
+    const sb = await sandboxProcess([], testEnv(home));
+    const dir = path.join(home, 'citi-sandbox');
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const handEdited = sb.url.replace('127.0.0.1', 'LOCALHOST').replace('http://', 'HTTP://') + '/';
+    const profile = { baseUrl: handEdited, environment: 'custom', country: 'sg', business: 'gcb', clientId: sb.clientId };
+    await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ version: 1, defaultProfile: 'default', profiles: { default: profile } }), { mode: 0o600 });
+    const secretsFile = path.join(dir, 'secrets.json');
+    await fs.writeFile(secretsFile, JSON.stringify({ 'default/client-secret': sb.clientSecret }), { mode: 0o600 });
+    const env = testEnv(home, { CITI_STORE: 'file' });
+    const first = await spawnCli(['token', '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).source).toBe('new');
+    expect(Object.keys(JSON.parse(await fs.readFile(secretsFile, 'utf8'))).sort()).toEqual(['default/client-secret', 'default/tokens']);
+    expect(JSON.parse((await spawnCli(['token', '--json'], { env })).stdout).source).toBe('cache');
+    const logout = await spawnCli(['logout'], { env });
+    expect(logout.stderr).toContain('forgot client secret and cached tokens');
+    expect(JSON.parse(await fs.readFile(secretsFile, 'utf8'))).toEqual({});
+  });
 });

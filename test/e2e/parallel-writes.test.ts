@@ -45,7 +45,7 @@ async function parallelLogins(kind: 'file' | 'keychain'): Promise<void> {
   });
   await Promise.all([...logins.map(login), ...refreshing]);
 
-  const config = new ConfigStore(path.join(home, 'citi-sandbox'));
+  const config = ConfigStore.forEnv({ XDG_CONFIG_HOME: home });
   expect(Object.keys((await config.read()).profiles).sort()).toEqual([...logins, ...refreshers].sort());
   for (const name of [...logins, ...refreshers]) {
     expect(await store.get(accounts.clientSecret(name)), name).toBe(sb.clientSecret);

@@ -99,4 +99,16 @@ describe('HTTPS_PROXY, HTTP_PROXY and NO_PROXY (a real proxy process)', () => {
     for (const s of secretForms) expect(gone.stderr).not.toContain(s);
     expect(gone.code).toBe(1);
   });
+
+  it('a proxy setting that does not parse (a password with an unencoded #, / or ?) is refused without showing the password', async () => {
+    const home = await tempConfigHome();
+    const env = cleanEnv(home);
+    const creds = { CITI_BASE_URL: 'http://127.0.0.1:1/gcb/api', CITI_CLIENT_ID: 'id', CITI_CLIENT_SECRET: 'secret', CITI_STORE: 'memory' };
+    for (const setting of ['http://user:s3cr#t@127.0.0.1:1', 'http://user:s3/cr@t@127.0.0.1:1', 'http://user:s3?cr@127.0.0.1:1']) {
+      const res = await spawnCli(['--verbose', 'call', '/v1/apac/onboarding/products'], { env: { ...env, ...creds, HTTP_PROXY: setting } });
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stderr).toContain('The proxy setting "http://[REDACTED]@127.0.0.1:1" is not a URL');
+      for (const s of ['s3cr', 'cr@t', 's3/', 's3?']) expect(res.stderr).not.toContain(s);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { accounts, type SecretStore } from '../../src/store/secret-store.js';
 import type { TokenMap } from '../../src/store/tokens.js';
+import { lockDir } from '../../src/config/paths.js';
 
 export interface Setup {
   home: string;
@@ -113,7 +114,7 @@ export async function driveConsent(url: string, decision: 'allow' | 'deny', user
 
 /** The profile's tokens as its store holds them: the file store in `home`, or the given store (the keychain). */
 export async function storedTokens(home: string, profile = 'default', store?: SecretStore): Promise<TokenMap> {
-  const secrets = store ?? new FileStore(path.join(home, 'citi-sandbox', 'secrets.json'), () => undefined);
+  const secrets = store ?? new FileStore(path.join(home, 'citi-sandbox', 'secrets.json'), () => undefined, lockDir({ XDG_CONFIG_HOME: home }));
   const text = await secrets.get(accounts.tokens(profile));
   // The stored form records the identity the tokens belong to (see src/store/tokens.ts).
   return text ? ((JSON.parse(text) as { tokens?: TokenMap }).tokens ?? {}) : {};

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { FileStore } from '../../src/store/file-store.js';
 import { KeychainStore } from '../../src/store/keychain-store.js';
 import type { SecretStore } from '../../src/store/secret-store.js';
+import { lockDir } from '../../src/config/paths.js';
 
 export async function secretServiceAvailable(): Promise<{ ok: boolean; why?: string }> {
   try {
@@ -34,5 +35,5 @@ export async function requireSecretService(): Promise<boolean> {
  */
 export function storeForTests(keychain: boolean, configHome: string): { store: SecretStore; env: NodeJS.ProcessEnv; kind: 'keychain' | 'file' } {
   if (keychain) return { store: new KeychainStore(5000), env: { CITI_STORE: 'keychain' }, kind: 'keychain' };
-  return { store: new FileStore(path.join(configHome, 'citi-sandbox', 'secrets.json'), () => undefined), env: { CITI_STORE: 'file' }, kind: 'file' };
+  return { store: new FileStore(path.join(configHome, 'citi-sandbox', 'secrets.json'), () => undefined, lockDir({ XDG_CONFIG_HOME: configHome })), env: { CITI_STORE: 'file' }, kind: 'file' };
 }

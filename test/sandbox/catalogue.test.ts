@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_CATALOGUE, SCOPES, endpointKey, type CatalogueEntry } from '../../src/citi/catalogue.js';
 import { loadSchemas, type CatalogueSchemas } from '../../src/citi/catalogue-validate.js';
 import { sampleFromSchema } from '../../src/citi/schema-sample.js';
+import { resolveRef } from '../../src/citi/schema-ref.js';
 import { flowFamily, isPreprocess } from '../../src/sandbox/api-catalogue.js';
 import { transferAccountId } from '../../src/sandbox/seed-users.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
@@ -19,6 +20,8 @@ let s: RunningSandbox;
 // Loaded before the tests are collected: which endpoints have a required field decides the cases.
 const schemas: CatalogueSchemas = await loadSchemas();
 const tokens: Record<CatalogueEntry['kind'], string> = { 'two-legged': '', 'three-legged': '', card: '' };
+/** Customer tokens with one scope each: every endpoint's scope is missing from at least one of them. */
+const narrow: Record<string, string> = {};
 
 /** Values the hand-written routes need to find their seeded data (SandboxUser1, card 8653). */
 const VALUES: Record<string, unknown> = {
@@ -41,11 +44,11 @@ interface Answer {
   body: unknown;
 }
 
-async function call(entry: Pick<CatalogueEntry, 'method' | 'kind'>, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(entry: Pick<CatalogueEntry, 'method' | 'kind'>, path: string, init: { body?: unknown; headers?: Record<string, string>; token?: string } = {}): Promise<Answer> {
   const res = await fetch(s.url + path, {
     method: entry.method,
     headers: {
-      authorization: `Bearer ${tokens[entry.kind]}`,
+      authorization: `Bearer ${init.token ?? tokens[entry.kind]}`,
       uuid: randomUUID(),
       client_id: s.clientId,
       accept: 'application/json',
@@ -88,8 +91,7 @@ async function wellFormed(entry: CatalogueEntry, values: Record<string, unknown>
 }
 
 function hasProperty(schema: object, name: string): boolean {
-  const ref = (schema as { $ref?: string }).$ref;
-  const s = (ref ? schemas.definitions[ref.replace('#/definitions/', '')] : schema) as { properties?: Record<string, unknown> };
+  const s = resolveRef(schema, schemas.definitions).schema as { properties?: Record<string, unknown> };
   return Boolean(s?.properties && name in s.properties);
 }
 
@@ -98,6 +100,7 @@ beforeAll(async () => {
   const two = await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' });
   tokens['two-legged'] = two.body.access_token as string;
   tokens['three-legged'] = (await signIn(s, { scope: SCOPES.threeLegged.join(' ') })).access_token;
+  for (const scope of ['meta_data', 'reference_data']) narrow[scope] = (await signIn(s, { scope })).access_token;
   // A card token for card 8653, activated, with the fixed sandbox OTP.
   const enroll = await fetch(s.url + '/cardAuth/oauth2/authorize/SG/gcb', {
     method: 'POST',
@@ -200,10 +203,56 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function requiredFieldOf(schema: object): string | undefined {
-  const ref = (schema as { $ref?: string }).$ref;
-  const s = (ref ? schemas.definitions[ref.replace('#/definitions/', '')] : schema) as { required?: string[] };
+  const s = resolveRef(schema, schemas.definitions).schema as { required?: string[] };
   return s.required?.[0];
 }
+
+/** The path with a placeholder in every parameter: the guard answers before anything is looked up. */
+function placeholderPath(entry: CatalogueEntry): string {
+  return entry.path.replace(/\{(\w+)\}/g, (_, name: string) => `${name.toUpperCase()}1`);
+}
+
+/** A kind of token an endpoint does not take. */
+const WRONG_KIND: Record<CatalogueEntry['kind'], CatalogueEntry['kind']> = { 'two-legged': 'three-legged', 'three-legged': 'two-legged', card: 'three-legged' };
+
+describe.each(API_CATALOGUE.map((e) => [endpointKey(e), e] as const))('emulator guard: %s', (_key, entry) => {
+  const path = placeholderPath(entry);
+
+  it(`refuses a token of another kind with 403 accessNotConfigured`, async () => {
+    const wrong = WRONG_KIND[entry.kind];
+    const res = await call(entry, path, { token: tokens[wrong] });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body).toMatchObject({ code: 'accessNotConfigured', details: `This API takes a ${entry.kind} token; a ${wrong} token was sent` });
+  });
+
+});
+
+const CUSTOMER = API_CATALOGUE.filter((e) => e.kind === 'three-legged');
+
+describe.each(CUSTOMER.map((e) => [endpointKey(e), e] as const))('emulator guard: %s', (_key, entry) => {
+  const path = placeholderPath(entry);
+
+  it('refuses a customer token lacking its scope with 403 accessNotConfigured', async () => {
+    const scope = entry.scope === 'meta_data' ? 'reference_data' : 'meta_data';
+    const res = await call(entry, path, { token: narrow[scope]! });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body).toMatchObject({ code: 'accessNotConfigured', details: `The token lacks the scope "${entry.scope}"` });
+  });
+});
+
+describe('emulator: one path matcher for routes and the catalogue', () => {
+  it('a path parameter that is not valid percent-encoding, or a trailing slash, is matched alike by hand-written and generic routes', async () => {
+    const two = { method: 'GET', kind: 'two-legged' } as const;
+    // Hand-written (rewards): no such link, not a 500; generic (reference data): the value as sent.
+    const rewards = await call(two, '/v1/apac/rewards/%ZZ/pointBalance');
+    expect(rewards.status, JSON.stringify(rewards.body)).toBeGreaterThanOrEqual(400);
+    expect(rewards.status).toBeLessThan(500);
+    const reference = await call(two, '/v1/utilities/referenceData/%ZZ');
+    expect(reference).toMatchObject({ status: 200, body: { referenceCode: '%ZZ' } });
+    const slash = await call(two, '/v1/apac/onboarding/products/');
+    expect(slash.status, JSON.stringify(slash.body)).toBe(200);
+  });
+});
 
 describe('emulator: flows that span endpoints', () => {
   const find = (method: string, path: string) => API_CATALOGUE.find((e) => e.method === method && e.path === path)!;
