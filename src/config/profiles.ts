@@ -156,7 +156,7 @@ export interface ResolveInput {
   config: ConfigStore;
 }
 
-export async function profileName(input: Pick<ResolveInput, 'profile' | 'env' | 'config'>): Promise<string> {
+export async function profileName(input: Pick<ResolveInput, 'profile' | 'env'> & { config: Pick<ConfigStore, 'read'> }): Promise<string> {
   return input.profile || input.env.CITI_PROFILE || (await input.config.read()).defaultProfile || DEFAULT_PROFILE;
 }
 
@@ -201,12 +201,13 @@ export function identityOf(p: Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'co
 
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
   const { env } = input;
-  const name = await profileName(input);
-  const saved = await input.config.getProfile(name);
+  // One read of the file for the name and the profile.
+  const config = await input.config.read();
+  const name = await profileName({ ...input, config: { read: async () => config } });
+  const saved = config.profiles[name];
   const envId = env.CITI_CLIENT_ID || undefined;
   const envSecret = env.CITI_CLIENT_SECRET || undefined;
   if (!saved && !envId) {
-    const config = await input.config.read();
     const names = Object.keys(config.profiles);
     if (input.profile || env.CITI_PROFILE) throw unknownProfile(name, config);
     if (names.length) {
