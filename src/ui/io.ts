@@ -16,8 +16,21 @@ export interface IO {
 
 export function processIO(noColor: boolean): IO {
   const env = process.env;
-  for (const stream of [process.stdout, process.stderr]) quietOnClosedPipe(stream);
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, color: colorAllowed(noColor, env) };
+  // Node makes each stream on first use, and a pipe's costs start-up time: `citi --help` never
+  // touches stdin or stderr, a cached `citi token` never stdin.
+  return {
+    get stdout() {
+      return quietOnClosedPipe(process.stdout);
+    },
+    get stderr() {
+      return quietOnClosedPipe(process.stderr);
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    env,
+    color: colorAllowed(noColor, env),
+  };
 }
 
 /** FORCE_COLOR as chalk and Node read it: unset → undefined, `0`/`false` → false, anything else → true. */
@@ -46,13 +59,14 @@ export function colorOn(io: IO, stream: 'stdout' | 'stderr'): boolean {
  * Later writes to the stream are dropped; the command finishes with its own exit code.
  */
 const guarded = new WeakSet<NodeJS.WriteStream>();
-function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
-  if (guarded.has(stream)) return;
+function quietOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (guarded.has(stream)) return stream;
   guarded.add(stream);
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
     throw err;
   });
+  return stream;
 }
 
 /**
