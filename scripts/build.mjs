@@ -45,7 +45,7 @@ const graph = new Map(
     {
       static: input.imports.filter((i) => !i.external && i.kind === 'import-statement').map((i) => path.join(root, i.path)),
       dynamic: input.imports.filter((i) => !i.external && i.kind === 'dynamic-import').map((i) => path.join(root, i.path)),
-      builtins: input.imports.filter((i) => i.external && /^node:/.test(i.path)).map((i) => i.path.slice(5)),
+      builtins: input.imports.filter((i) => i.external && i.kind === 'import-statement' && /^node:/.test(i.path)).map((i) => i.path.slice(5)),
     },
   ]),
 );
