@@ -6,10 +6,13 @@
 //   alone; every other run imports dist/cli.js, the program (commander and each command's options).
 // - What a command needs only when it runs (its own code, got, prompts, the emulator, certificates)
 //   sits in chunks loaded by import() on demand.
-// - Everything loaded that way loads after dist/cli.js, so it imports it, and the light modules
-//   that several of them need (added here, not written in the sources): the program then lands in
-//   one chunk, and what the commands share in a few, instead of a small chunk for each
-//   combination of importers.
+// - Everything loaded that way loads after the program, so it imports it, and light modules that
+//   several of them need (imports added here, not written in the sources): the program then
+//   lands in one chunk, what a cached `citi token` runs in a second, what other commands share
+//   in a third, instead of a small chunk for each combination of importers.
+// - A file that only re-exports a chunk is skipped by its importers, and the program carries
+//   esbuild's CommonJS helpers: `citi --help` reads dist/entry.js and one chunk, a cached
+//   `citi token` one more.
 // - The programmatic API is built apart, so that no chunk of the CLI is shared with it.
 // Type declarations come from tsc (see package.json).
 import fs from 'node:fs';
@@ -76,7 +79,6 @@ const core = [...hotClosure].filter(light);
 /** The other light modules that two or more lazy modules need: one more chunk, never on the hot path. */
 const shared = [...graph.keys()].filter((f) => light(f) && !hotClosure.has(f) && lazy.filter((l) => closure(l).has(f)).length >= 2);
 const sharedClosure = new Set(shared.flatMap((f) => [...closure(f)]));
-if (process.env.BUILD_DEBUG) console.log('CORE', core.map((f) => path.relative(src, f)).join(' '), '\nSHARED', shared.map((f) => path.relative(src, f)).join(' '));
 const importPath = (from, to) => path.relative(path.dirname(from), to).replace(/\\/g, '/').replace(/\.ts$/, '.js').replace(/^(?!\.)/, './');
 
 const split = {
