@@ -4,7 +4,7 @@
  */
 import { fillPath, type EndpointName } from '../citi/endpoints.js';
 import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { citiErrorLine, isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
@@ -56,9 +56,8 @@ export function validateTokenResponse(res: HttpResponse, what: string): ValidTok
 /** Maps an OAuth error answer to the error class (and exit code) it deserves. */
 export function oauthFailure(res: HttpResponse, what: string): CliError {
   const body = res.body;
+  const message = citiErrorLine(res.status, body, what);
   if (isOAuthErrorBody(body)) {
-    const detail = body.error_description ? `: ${body.error_description}` : '';
-    const message = `${what} failed: ${body.error}${detail} (HTTP ${res.status})`;
     switch (body.error) {
       case 'invalid_client':
         // A PSD2 client is bound to its certificate: then the fix is the certificate, not the secret.
@@ -77,11 +76,8 @@ export function oauthFailure(res: HttpResponse, what: string): CliError {
         return new ApiError(message, undefined, res.status, body);
     }
   }
-  if (isCitiErrorBody(body)) {
-    const message = `${what} failed: ${body.code}: ${body.details} (HTTP ${res.status})`;
-    return res.status === 401 ? new AuthError(message) : new ApiError(message, undefined, res.status, body);
-  }
-  return new ApiError(`${what} failed with HTTP ${res.status}`, undefined, res.status, body);
+  if (isCitiErrorBody(body) && res.status === 401) return new AuthError(message);
+  return new ApiError(message, undefined, res.status, body);
 }
 
 export async function requestToken(

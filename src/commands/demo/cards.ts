@@ -1,9 +1,9 @@
 /** Demo leg: card authorization: enroll with an OTP, activate, Easy Payment Plan, refresh (rotation), revoke. */
-import { activateCard, enrollCard, refreshCardToken } from '../auth/card.js';
-import { revokeStored } from '../auth/revoke.js';
-import { tokenKey } from '../store/tokens.js';
-import { sentOtp } from '../sandbox/oauth-card.js';
-import { printTable, tableRows } from '../ui/output.js';
+import { activateCard, enrollCard, refreshCardToken } from '../../auth/card.js';
+import { revokeStored } from '../../auth/revoke.js';
+import { tokenKey } from '../../store/tokens.js';
+import { sentOtp } from '../../sandbox/oauth-card.js';
+import { printTable, tableRows } from '../../ui/output.js';
 import type { DemoLeg } from './runner.js';
 
 export const cardsLeg: DemoLeg = {
