@@ -33,7 +33,8 @@ export const cardsLeg: DemoLeg = {
     const refreshed = await d.step(
       'card token refresh (rotation)',
       async () => {
-        const r = await refreshCardToken(ctx, cardId, { always: true });
+        // Refreshed as if the server had refused the stored token: the demo shows the rotation now.
+        const r = await refreshCardToken(ctx, cardId, { refused: (await ctx.tokens.get(tokenKey('card', cardId)))!.accessToken });
         const old = sandbox.state.tokens.get(enrolled.refreshToken!);
         if (r.refreshToken === enrolled.refreshToken || !old?.used) throw new Error('The refresh token should have been rotated');
         return r;
