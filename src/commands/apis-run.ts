@@ -39,13 +39,9 @@ export async function runApis(io: IO, text: string | undefined, opts: ApisOption
     io.stderr.write('No endpoint matches.\n');
     return;
   }
-  if (io.stdout.isTTY) {
-    const rows = list.map((e) => ({ method: e.method, path: e.path, kind: e.kind, scope: e.scope, product: e.product, markets: e.markets.join(' ') }));
-    await printTable(io, rows);
-  } else {
-    // Piped: one endpoint a line, tab-separated, for grep and cut.
-    for (const e of list) writeLine(io.stdout, [e.method, e.path, e.kind, e.scope, e.product, e.markets.join(','), e.summary].join('\t'));
-  }
+  // On a terminal the summary would wrap every row; piped, it is one more tab-separated column.
+  const rows = list.map((e) => ({ method: e.method, path: e.path, kind: e.kind, scope: e.scope, product: e.product, markets: e.markets.join(','), ...(io.stdout.isTTY ? {} : { summary: e.summary }) }));
+  await printTable(io, rows);
   io.stderr.write(`${list.length} of ${API_CATALOGUE.length} endpoints. Details: citi apis show METHOD PATH\n`);
 }
 

@@ -29,7 +29,8 @@ describe('citi apis', () => {
     const e = await env();
     const payees = await spawnCli(['apis', 'payee', '--market', 'gb', '--product', 'payees'], { env: e });
     expect(payees.code).toBe(0);
-    const lines = payees.stdout.trim().split('\n');
+    const [header, ...lines] = payees.stdout.trim().split('\n');
+    expect(header).toBe('method\tpath\tkind\tscope\tproduct\tmarkets\tsummary');
     expect(lines).toContain('GET\t/v1/moneyMovement/payees\tthree-legged\tpayees\tPayees\tAU,GB\tRetrieve Payee List');
     for (const l of lines) expect(l.split('\t')[4]).toBe('Payees');
     expect(payees.stderr).toMatch(/^\d+ of \d+ endpoints/m);
