@@ -10,7 +10,7 @@ import { register as registerToken } from './commands/token.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerApis } from './commands/apis.js';
 import { register as registerSandbox } from './commands/sandbox.js';
-import { register as registerDemo } from './commands/demo.js';
+import { register as registerDemo } from './commands/demo/index.js';
 import { register as registerCard } from './commands/card.js';
 import { register as registerRevoke } from './commands/revoke.js';
 import { register as registerClient } from './commands/client.js';

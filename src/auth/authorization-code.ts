@@ -9,7 +9,7 @@ import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
-import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
+import { canRefresh, isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
@@ -69,10 +69,6 @@ export function authorizationCodeForm(code: string, redirectUri: string, verifie
   return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
-export function revokeForm(token: string, hint: 'access_token' | 'refresh_token'): Record<string, string> {
-  return { token, token_type_hint: hint };
-}
-
 /** Exchanges a code for a token pair and stores it under its scopes. */
 export async function exchangeCode(
   ctx: AuthContext,
@@ -91,7 +87,7 @@ export function findThreeLegged(tokens: TokenMap, need: readonly string[], now: 
     .map(([key, record]) => ({ key, record }));
   return (
     matches.find((m) => isFresh(m.record, now)) ??
-    matches.find((m) => m.record.refreshToken && (m.record.refreshExpiresAt ?? Infinity) > now) ??
+    matches.find((m) => canRefresh(m.record, now)) ??
     matches[0]
   );
 }
@@ -114,7 +110,7 @@ export type ThreeLeggedSource = 'cache' | 'refreshed' | 'new';
 /**
  * A three-legged token carrying `scope`: the cached one while fresh, else refreshed, else a new
  * sign-in in the browser (saying why) asking for `signInScope` (default: `scope`).
- * `force` skips straight to the browser; `stale` refreshes even a fresh-looking token (the server refused it).
+ * `force` skips straight to the browser; `refused` refreshes even a fresh-looking token (the server refused it).
  */
 export async function threeLeggedToken(
   ctx: AuthContext,
@@ -122,7 +118,7 @@ export async function threeLeggedToken(
     scope?: string;
     signInScope?: string;
     force?: boolean;
-    stale?: boolean;
+    refused?: boolean;
     login?: BrowserLoginOptions;
     /** False when no one asked for a sign-in (e.g. `citi call` without a terminal): fail instead of waiting. */
     signIn?: boolean;
@@ -135,8 +131,8 @@ export async function threeLeggedToken(
     const found = findThreeLegged(await ctx.tokens.all(), scope.split(' '), ctx.now());
     if (!found) why = `no three-legged token with the scope "${scope}" is stored`;
     else {
-      if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
-      const outcome = await refreshThreeLegged(ctx, found.key, opts.stale ? { refused: found.record.accessToken } : {});
+      if (isFresh(found.record, ctx.now()) && !opts.refused) return { record: found.record, source: 'cache' };
+      const outcome = await refreshThreeLegged(ctx, found.key, opts.refused ? { refused: found.record.accessToken } : {});
       if (outcome.record) return outcome;
       why = outcome.reason;
     }
@@ -211,13 +207,12 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
 
 /** Revokes a three-legged pair at the server: by its refresh token while that lives (the server revokes the pair), else by the access token. */
 export async function revokeThreeLegged(ctx: AuthContext, record: TokenRecord): Promise<void> {
-  const { token, token_type_hint } = revocationForm(record, ctx.now());
-  await revokeAt(ctx, token, token_type_hint, 'Revoking the three-legged token');
+  await revokeAt(ctx, record, 'Revoking the three-legged token');
 }
 
-/** POST to the authCode revoke endpoint with token_type_hint; a 200 or a clear error. */
-export async function revokeAt(ctx: AuthContext, token: string, hint: 'access_token' | 'refresh_token', what: string): Promise<void> {
-  const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRevoke', await ctx.clientSecret(), revokeForm(token, hint)));
+/** POST to the authCode revoke endpoint the token `revocationForm` picks, with its token_type_hint; a 200 or a clear error. */
+export async function revokeAt(ctx: AuthContext, record: TokenRecord, what: string): Promise<void> {
+  const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRevoke', await ctx.clientSecret(), revocationForm(record, ctx.now())));
   if (res.status !== 200) throw oauthFailure(res, what);
 }
 

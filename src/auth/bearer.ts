@@ -9,40 +9,40 @@ import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
 import { customerUsername, passwordToken } from './password.js';
 
-/** The password-grant token of the profile's customer; after a 401 (`stale`) it is refreshed or signed in again. */
-function customerPasswordToken(ctx: AuthContext, stale: boolean) {
+/** The password-grant token of the profile's customer; when `refused` (a 401) it is refreshed or signed in again. */
+function customerPasswordToken(ctx: AuthContext, refused: boolean) {
   const credentials = ctx.customerCredentials;
   if (!credentials) throw new AuthError('No way to ask for the customer\'s password here');
   const username = customerUsername(ctx.profile);
-  return passwordToken(ctx, { ...(username ? { username } : {}), credentials: (u) => credentials(u), stale });
+  return passwordToken(ctx, { ...(username ? { username } : {}), credentials: (u) => credentials(u), refused });
 }
 
 export interface BearerRequest {
   kind: TokenKind;
   /** The API being called, when the catalogue knows it. */
   api?: ApiEntry;
-  /** Get a new token even if the cached one looks valid (after a 401). */
-  force?: boolean;
+  /** The server refused the cached token (a 401): get another even if it looks valid. */
+  refused?: boolean;
   cardId?: string;
 }
 
 export async function bearerToken(ctx: AuthContext, req: BearerRequest): Promise<TokenRecord> {
   switch (req.kind) {
     case 'two-legged':
-      return (await twoLeggedToken(ctx, { force: Boolean(req.force) })).record;
+      return (await twoLeggedToken(ctx, { refused: Boolean(req.refused) })).record;
     case 'card':
-      return cardToken(ctx, req.cardId, { force: Boolean(req.force) });
+      return cardToken(ctx, req.cardId, { refused: Boolean(req.refused) });
     case 'password':
-      return (await customerPasswordToken(ctx, Boolean(req.force))).record;
+      return (await customerPasswordToken(ctx, Boolean(req.refused))).record;
     case 'three-legged': {
       // A profile whose customers sign in by the password grant never needs a browser.
-      if (ctx.profile.customerSignIn === 'password') return (await customerPasswordToken(ctx, Boolean(req.force))).record;
+      if (ctx.profile.customerSignIn === 'password') return (await customerPasswordToken(ctx, Boolean(req.refused))).record;
       // A new sign-in asks for the profile's scopes plus this API's, so one consent serves many calls.
       const scope = req.api?.kind === 'three-legged' ? req.api.scope : defaultThreeLeggedScopes(ctx.profile);
       const signInScope = `${defaultThreeLeggedScopes(ctx.profile)} ${scope}`;
       const login = ctx.openBrowser ? { openBrowser: (url: string) => ctx.openBrowser!(url) } : {};
       // Only a person at a terminal can finish a browser sign-in started by a call.
-      return (await threeLeggedToken(ctx, { scope, signInScope, stale: Boolean(req.force), login, signIn: ctx.interactive })).record;
+      return (await threeLeggedToken(ctx, { scope, signInScope, refused: Boolean(req.refused), login, signIn: ctx.interactive })).record;
     }
   }
 }
@@ -57,9 +57,9 @@ export async function authorizedRequest(
   call: Omit<HttpRequest, 'bearer'>,
   onRetry?: () => void,
 ): Promise<HttpResponse> {
-  const send = async (force: boolean) => {
+  const send = async (refused: boolean) => {
     if (req.kind === 'none') return ctx.http.request(call);
-    const token = await bearerToken(ctx, { ...req, force });
+    const token = await bearerToken(ctx, { ...req, refused });
     return ctx.http.request({ ...call, bearer: token.accessToken });
   };
   const res = await send(false);

@@ -171,18 +171,18 @@ export async function cardRecord(ctx: Pick<AuthContext, 'tokens'>, cardId?: stri
  * The card's access token: the stored one while fresh, else a refreshed pair (under the store's
  * lock, so that concurrent processes rotate the refresh token once), else a clear error.
  */
-export async function cardToken(ctx: AuthContext, cardId?: string, opts: { force?: boolean } = {}): Promise<TokenRecord> {
+export async function cardToken(ctx: AuthContext, cardId?: string, opts: { refused?: boolean } = {}): Promise<TokenRecord> {
   const record = await cardRecord(ctx, cardId);
-  if (!opts.force && isFresh(record, ctx.now())) return record;
-  return refreshCardToken(ctx, record.cardId!, { unless: opts.force ? record.accessToken : undefined });
+  if (!opts.refused && isFresh(record, ctx.now())) return record;
+  return refreshCardToken(ctx, record.cardId!, opts.refused ? { refused: record.accessToken } : {});
 }
 
 /**
  * Refreshes a card token (rotation: the old refresh token stops working), at the country the card
- * was enrolled in. `unless`: a stored token other than this access token is taken as is while fresh
- * (another process refreshed it meanwhile).
+ * was enrolled in. `refused`: the access token the server turned down; a stored token other than it is
+ * taken as is while fresh (another process refreshed it meanwhile).
  */
-export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: { unless?: string | undefined; always?: boolean } = {}): Promise<TokenRecord> {
+export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: { refused?: string } = {}): Promise<TokenRecord> {
   const key = tokenKey('card', cardId);
   // Only on failure: the pair is kept (forgetDead: false), so its last four digits are still there.
   const enrollAgain = async () => `Enroll the card again: citi card enroll --last4 ${(await ctx.tokens.get(key))?.meta?.lastFour ?? '....'} --phone ...`;
@@ -193,8 +193,7 @@ export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: {
       what: 'Card token refresh',
       forgetDead: false,
       at: (record) => whereOf(ctx, record),
-      ...(opts.unless !== undefined ? { refused: opts.unless } : {}),
-      ...(opts.always ? { always: true } : {}),
+      ...(opts.refused !== undefined ? { refused: opts.refused } : {}),
     });
   } catch (err) {
     if (err instanceof AuthError) throw new AuthError(err.message, await enrollAgain());
@@ -219,7 +218,7 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
       bearer: t.accessToken,
     });
   let res = await send(token);
-  if (res.status === 401) res = await send(await cardToken(ctx, id, { force: true }));
+  if (res.status === 401) res = await send(await cardToken(ctx, id, { refused: true }));
   if (res.status !== 200) throw oauthFailure(res, 'Card activation');
   const status = (res.body as { status?: unknown } | undefined)?.status;
   const key = tokenKey('card', id);
@@ -236,6 +235,6 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
 /** Revokes a card's token pair at the server, at the country and business it was enrolled in. */
 export async function revokeCardAtServer(ctx: AuthContext, record: TokenRecord): Promise<void> {
   const c = whereOf(ctx, record);
-  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), { ...revocationForm(record, ctx.now()) }));
+  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), revocationForm(record, ctx.now())));
   if (res.status !== 200) throw oauthFailure(res, 'Card token revocation');
 }

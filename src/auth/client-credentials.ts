@@ -10,14 +10,17 @@ export function clientCredentialsForm(scope: string): Record<string, string> {
   return { grant_type: 'client_credentials', scope };
 }
 
-/** A cached two-legged token while it is fresh; a new one otherwise (or when forced). */
+/**
+ * A cached two-legged token while it is fresh; a new one otherwise, when `force`d (--force), or when
+ * the server `refused` the cached one (there is no refresh token to try first).
+ */
 export async function twoLeggedToken(
   ctx: AuthContext,
-  opts: { scope?: string; force?: boolean } = {},
+  opts: { scope?: string; force?: boolean; refused?: boolean } = {},
 ): Promise<{ record: TokenRecord; source: TokenSource }> {
   const scope = opts.scope ?? TWO_LEGGED_SCOPE;
   const key = tokenKey('two-legged', scope);
-  if (!opts.force) {
+  if (!opts.force && !opts.refused) {
     const cached = await ctx.tokens.get(key);
     if (cached && isFresh(cached, ctx.now())) return { record: cached, source: 'cache' };
   }

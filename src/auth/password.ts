@@ -29,8 +29,8 @@ export function passwordForm(username: string, encryptedPassword: string, scope 
 
 /** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
 export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizToken: string }> {
-  const request = async (force: boolean) => {
-    const { record, source } = await twoLeggedToken(ctx, { force });
+  const request = async (refused: boolean) => {
+    const { record, source } = await twoLeggedToken(ctx, { refused });
     const res = await ctx.http.request({
       method: 'GET',
       path: endpointPath(ctx, 'e2eKey'),
@@ -115,11 +115,11 @@ export function findPasswordToken(tokens: TokenMap, username: string | undefined
 
 /**
  * A password-grant token: the cached one while fresh, else refreshed, else a new sign-in with the
- * credentials `credentials` gives (asked for only then). `stale`: the server refused the cached one.
+ * credentials `credentials` gives (asked for only then). `refused`: the server refused the cached one.
  */
 export async function passwordToken(
   ctx: AuthContext,
-  opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; stale?: boolean },
+  opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; refused?: boolean },
 ): Promise<{ record: TokenRecord; source: PasswordSource }> {
   let why = 'a new sign-in was asked for (--force)';
   let username = opts.username;
@@ -127,14 +127,14 @@ export async function passwordToken(
     const found = findPasswordToken(await ctx.tokens.all(), opts.username);
     if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
     else {
-      if (isFresh(found.record, ctx.now()) && !opts.stale) return { record: found.record, source: 'cache' };
+      if (isFresh(found.record, ctx.now()) && !opts.refused) return { record: found.record, source: 'cache' };
       // A refused refresh signs the same customer in again.
       username ??= found.record.meta?.username;
       const outcome = await refreshStoredPair(ctx, found.key, {
         endpoint: 'authCodeRefresh',
         what: 'Refreshing the password-grant token',
         forgetDead: true,
-        ...(opts.stale ? { refused: found.record.accessToken } : {}),
+        ...(opts.refused ? { refused: found.record.accessToken } : {}),
       });
       if (outcome.record) return outcome;
       why = outcome.reason;

@@ -1,6 +1,6 @@
 /** PSD2 "Create a New Client" over mutual TLS: build the request, validate the answer. */
 import { fillPath } from '../citi/endpoints.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { citiErrorLine } from '../citi/errors.js';
 import type { RegistrationRequest, RegistrationResponse } from '../citi/psd2.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
@@ -13,8 +13,7 @@ export function buildRegistrationRequest(profile: Pick<ResolvedProfile, 'paths' 
 export function validateRegistrationResponse(res: HttpResponse): RegistrationResponse {
   const what = 'Client registration';
   if (res.status !== 200 && res.status !== 201) {
-    const detail = isCitiErrorBody(res.body) ? `: ${res.body.code}: ${res.body.details}` : '';
-    const message = `${what} failed with HTTP ${res.status}${detail}`;
+    const message = citiErrorLine(res.status, res.body, what);
     if (res.status === 401 || res.status === 403) throw new AuthError(message, 'Register with an eIDAS (QWAC) certificate the server accepts.');
     throw new ApiError(message, undefined, res.status, res.body);
   }

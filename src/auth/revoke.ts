@@ -4,7 +4,7 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
-import type { TokenRecord } from '../store/tokens.js';
+import { canRefresh, type TokenRecord } from '../store/tokens.js';
 import { formatDuration } from '../util/duration.js';
 import { revokeAt, revokeThreeLegged } from './authorization-code.js';
 import { revokeCardAtServer } from './card.js';
@@ -29,8 +29,7 @@ type Revoker = (ctx: AuthContext, record: TokenRecord) => Promise<Pick<RevokeRes
 function pairRevoker(atServer: (ctx: AuthContext, record: TokenRecord) => Promise<void>): Revoker {
   return async (ctx, record) => {
     const now = ctx.now();
-    const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > now;
-    if (!refreshLive && record.expiresAt <= now) return { atServer: false, note: 'already expired: nothing to revoke at the server' };
+    if (!canRefresh(record, now) && record.expiresAt <= now) return { atServer: false, note: 'already expired: nothing to revoke at the server' };
     await atServer(ctx, record);
     return { atServer: true };
   };
@@ -45,11 +44,12 @@ const revokeTwoLeggedRecord: Revoker = async (ctx, record) => {
   const left = record.expiresAt - ctx.now();
   if (left <= 0) return { atServer: false, note: 'already expired: nothing to revoke at the server' };
   try {
-    await revokeAt(ctx, record.accessToken, 'access_token', 'Revoking the two-legged token');
+    // No refresh token: revocationForm offers the access token.
+    await revokeAt(ctx, record, 'Revoking the two-legged token');
     return { atServer: true };
   } catch (err) {
-    const refused = (err instanceof ApiError && err.status !== undefined && err.status < 500) || err instanceof AuthError || err instanceof UsageError;
-    if (!refused) throw err;
+    const declined = (err instanceof ApiError && err.status !== undefined && err.status < 500) || err instanceof AuthError || err instanceof UsageError;
+    if (!declined) throw err;
     return {
       atServer: false,
       note: `the server has no revoke for two-legged tokens (${(err as Error).message}); forgotten here, it stays valid at the server for ${formatDuration(left)}`,

@@ -4,12 +4,12 @@
  */
 import { fillPath, type EndpointName } from '../citi/endpoints.js';
 import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { citiErrorLine, isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
-import { isFresh, type TokenRecord } from '../store/tokens.js';
+import { canRefresh, isFresh, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 
 export function endpointPath(ctx: Pick<AuthContext, 'profile'>, name: EndpointName): string {
@@ -56,9 +56,8 @@ export function validateTokenResponse(res: HttpResponse, what: string): ValidTok
 /** Maps an OAuth error answer to the error class (and exit code) it deserves. */
 export function oauthFailure(res: HttpResponse, what: string): CliError {
   const body = res.body;
+  const message = citiErrorLine(res.status, body, what);
   if (isOAuthErrorBody(body)) {
-    const detail = body.error_description ? `: ${body.error_description}` : '';
-    const message = `${what} failed: ${body.error}${detail} (HTTP ${res.status})`;
     switch (body.error) {
       case 'invalid_client':
         // A PSD2 client is bound to its certificate: then the fix is the certificate, not the secret.
@@ -77,11 +76,8 @@ export function oauthFailure(res: HttpResponse, what: string): CliError {
         return new ApiError(message, undefined, res.status, body);
     }
   }
-  if (isCitiErrorBody(body)) {
-    const message = `${what} failed: ${body.code}: ${body.details} (HTTP ${res.status})`;
-    return res.status === 401 ? new AuthError(message) : new ApiError(message, undefined, res.status, body);
-  }
-  return new ApiError(`${what} failed with HTTP ${res.status}`, undefined, res.status, body);
+  if (isCitiErrorBody(body) && res.status === 401) return new AuthError(message);
+  return new ApiError(message, undefined, res.status, body);
 }
 
 export async function requestToken(
@@ -110,12 +106,11 @@ export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, 
 }
 
 /**
- * The token through which a pair is revoked (revoking one revokes both): the refresh token while it
- * lives, else the access token.
+ * The form of a revocation (RFC 7009) for a stored token: the refresh token while it lives (revoking
+ * one of a pair revokes both), else the access token; with its token_type_hint.
  */
 export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: 'access_token' | 'refresh_token' } {
-  const refreshLive = record.refreshToken !== undefined && (record.refreshExpiresAt ?? Infinity) > now;
-  return refreshLive ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
+  return canRefresh(record, now) ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
 }
 
 export function refreshForm(refreshToken: string): Record<string, string> {
@@ -140,8 +135,6 @@ export async function refreshStoredPair(
     /** For error messages: "Refreshing the three-legged token". */
     what: string;
     refused?: string;
-    /** Refresh even a fresh token. */
-    always?: boolean;
     forgetDead: boolean;
     /** The context to send the request in (card tokens go to the country they were enrolled in). */
     at?: (record: TokenRecord) => AuthContext;
@@ -151,7 +144,7 @@ export async function refreshStoredPair(
     const now = ctx.now();
     const current = await ctx.tokens.get(key);
     if (!current) return { why: 'gone', reason: `the stored ${key.split(':')[0]} token is gone` }; // keys start with the kind
-    if (!opts.always && isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
+    if (isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
     if (!current.refreshToken) return { why: 'no-refresh-token', reason: 'the stored token has no refresh token' };
     const forget = () => (opts.forgetDead ? ctx.tokens.update((t) => void delete t[key]) : Promise.resolve());
     if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {

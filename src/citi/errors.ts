@@ -17,6 +17,22 @@ export function isCitiErrorBody(body: unknown): body is CitiErrorBody {
   return typeof b.code === 'string' && typeof b.type === 'string';
 }
 
+/**
+ * The one line that tells a person what a failed answer said: Citi's `code: details`, or OAuth's
+ * `error: error_description`. Alone it reads `HTTP 400 invalidRequest: Missing or invalid
+ * Parameters`; for a step (`what`), `Token request failed: invalid_grant: … (HTTP 400)`.
+ */
+export function citiErrorLine(status: number, body: unknown, what?: string): string {
+  let said: string | undefined;
+  if (isCitiErrorBody(body)) said = `${body.code}: ${body.details}`;
+  else if (body && typeof body === 'object' && 'error' in body) {
+    const b = body as { error: unknown; error_description?: unknown };
+    said = `${String(b.error)}${b.error_description ? `: ${String(b.error_description)}` : ''}`;
+  }
+  if (what === undefined) return said === undefined ? `HTTP ${status}` : `HTTP ${status} ${said}`;
+  return said === undefined ? `${what} failed with HTTP ${status}` : `${what} failed: ${said} (HTTP ${status})`;
+}
+
 /** Citi's words when it refuses who is calling (the app or the customer). */
 const CREDENTIALS_INVALID = 'Authorization credentials are missing or invalid';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { authorizedRequest } from '../auth/bearer.js';
 import { findApi, matchEndpoint, TOKEN_KINDS, type TokenKind } from '../citi/catalogue.js';
 import { HTTP_METHODS } from '../citi/endpoints.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { citiErrorLine } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { HttpResponse } from '../http/client.js';
@@ -47,7 +47,7 @@ export async function runCall(f: Factory, methodArg: string | undefined, path: s
   }
   await printResponse(f, res, opts);
   if (res.status < 200 || res.status >= 300) {
-    const what = describeError(res);
+    const what = citiErrorLine(res.status, res.body);
     if (res.status === 401) throw new AuthError(what, 'The server refused the token; check the profile with `citi login`.');
     throw new ApiError(what, undefined, res.status, res.body);
   }
@@ -135,14 +135,4 @@ function isJsonText(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function describeError(res: HttpResponse): string {
-  const body = res.body;
-  if (isCitiErrorBody(body)) return `HTTP ${res.status} ${body.code}: ${body.details}`;
-  if (body && typeof body === 'object' && 'error' in body) {
-    const b = body as { error: unknown; error_description?: unknown };
-    return `HTTP ${res.status} ${String(b.error)}${b.error_description ? `: ${String(b.error_description)}` : ''}`;
-  }
-  return `HTTP ${res.status}`;
 }

@@ -45,6 +45,11 @@ export function isFresh(record: Pick<TokenRecord, 'expiresAt' | 'obtainedAt'>, n
   return record.expiresAt - now > skew;
 }
 
+/** A pair can be refreshed while it has a refresh token that has not expired (no expiry given: until the server says no). */
+export function canRefresh(record: Pick<TokenRecord, 'refreshToken' | 'refreshExpiresAt'>, now = Date.now()): boolean {
+  return Boolean(record.refreshToken) && (record.refreshExpiresAt ?? Infinity) > now;
+}
+
 /** Whose tokens an entry holds: the entry's name in the store, and the identity the tokens were issued to. */
 export interface TokenOwner {
   name: string;

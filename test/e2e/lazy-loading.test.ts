@@ -11,7 +11,7 @@ import { BIN, ROOT, onCleanup, tempConfigHome, testEnv } from '../helpers/cli.js
 import { loadedSources, TRACE_LOADS } from '../helpers/loads.js';
 
 const HEAVY =
-  /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|open|node-forge|ajv|cli-table3|chalk|yaml|jsonpath-rfc9535|diff)\/|^src\/sandbox\/|^src\/commands\/[a-z-]+-run\.ts$|^src\/commands\/test\/(?!index\.ts$)|^src\/factory\.ts$/;
+  /^node_modules\/(got|@inquirer\/prompts|@napi-rs\/keyring|open|node-forge|ajv|cli-table3|chalk|yaml|jsonpath-rfc9535|diff)\/|^src\/sandbox\/|^src\/commands\/[a-z-]+-run\.ts$|^src\/commands\/(test|demo)\/(?!index\.ts$)|^src\/factory\.ts$/;
 
 interface Loaded {
   code: number;

@@ -1,6 +1,6 @@
 /** `citi demo`: the whole journey against an embedded emulator, with a memory store (no keychain needed). */
 import type { Command } from 'commander';
-import { examples, factoryFor, type CommandEnv } from './shared.js';
+import { examples, factoryFor, type CommandEnv } from '../shared.js';
 
 export function register(program: Command, env: CommandEnv): void {
   program

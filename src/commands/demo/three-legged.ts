@@ -2,10 +2,10 @@
  * Demo leg: a three-legged sign-in against the emulator's auto-consent, the accounts table, the
  * customer profile, a domestic transfer, a refresh (the refresh token rotates) and a revoke.
  */
-import { refreshThreeLegged, threeLeggedToken } from '../auth/authorization-code.js';
-import { tokenKey } from '../store/tokens.js';
-import { printTable, tableRows } from '../ui/output.js';
-import { formatDuration } from '../util/duration.js';
+import { refreshThreeLegged, threeLeggedToken } from '../../auth/authorization-code.js';
+import { tokenKey } from '../../store/tokens.js';
+import { printTable, tableRows } from '../../ui/output.js';
+import { formatDuration } from '../../util/duration.js';
 import { refreshThenRevoke } from './customer-pair.js';
 import type { DemoLeg } from './runner.js';
 

@@ -1,8 +1,8 @@
 /** Demo leg: login, a two-legged token, onboarding products as a table, a pay-with-points redemption. */
-import { twoLeggedToken } from '../auth/client-credentials.js';
-import { runLogin } from '../commands/login-run.js';
-import { printTable, tableRows } from '../ui/output.js';
-import { formatDuration } from '../util/duration.js';
+import { twoLeggedToken } from '../../auth/client-credentials.js';
+import { runLogin } from '../login-run.js';
+import { printTable, tableRows } from '../../ui/output.js';
+import { formatDuration } from '../../util/duration.js';
 import type { DemoLeg } from './runner.js';
 
 export const twoLeggedLeg: DemoLeg = {

@@ -1,9 +1,9 @@
 /** Demo leg: card authorization: enroll with an OTP, activate, Easy Payment Plan, refresh (rotation), revoke. */
-import { activateCard, enrollCard, refreshCardToken } from '../auth/card.js';
-import { revokeStored } from '../auth/revoke.js';
-import { tokenKey } from '../store/tokens.js';
-import { sentOtp } from '../sandbox/oauth-card.js';
-import { printTable, tableRows } from '../ui/output.js';
+import { activateCard, enrollCard, refreshCardToken } from '../../auth/card.js';
+import { revokeStored } from '../../auth/revoke.js';
+import { tokenKey } from '../../store/tokens.js';
+import { sentOtp } from '../../sandbox/oauth-card.js';
+import { printTable, tableRows } from '../../ui/output.js';
 import type { DemoLeg } from './runner.js';
 
 export const cardsLeg: DemoLeg = {
@@ -33,7 +33,8 @@ export const cardsLeg: DemoLeg = {
     const refreshed = await d.step(
       'card token refresh (rotation)',
       async () => {
-        const r = await refreshCardToken(ctx, cardId, { always: true });
+        // Refreshed as if the server had refused the stored token: the demo shows the rotation now.
+        const r = await refreshCardToken(ctx, cardId, { refused: (await ctx.tokens.get(tokenKey('card', cardId)))!.accessToken });
         const old = sandbox.state.tokens.get(enrolled.refreshToken!);
         if (r.refreshToken === enrolled.refreshToken || !old?.used) throw new Error('The refresh token should have been rotated');
         return r;

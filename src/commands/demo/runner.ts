@@ -1,12 +1,12 @@
 /** The demo's runner: numbered steps with their times, against an embedded emulator and a memory store. */
-import type { AuthContext } from '../auth/context.js';
-import { bearerToken, type BearerRequest } from '../auth/bearer.js';
-import { findApi } from '../citi/catalogue.js';
-import { describeError } from '../commands/call-run.js';
-import { ApiError } from '../errors.js';
-import type { Factory } from '../factory.js';
-import type { RunningSandbox } from '../sandbox/server.js';
-import type { Style } from '../ui/style.js';
+import type { AuthContext } from '../../auth/context.js';
+import { bearerToken, type BearerRequest } from '../../auth/bearer.js';
+import { findApi } from '../../citi/catalogue.js';
+import { citiErrorLine } from '../../citi/errors.js';
+import { ApiError } from '../../errors.js';
+import type { Factory } from '../../factory.js';
+import type { RunningSandbox } from '../../sandbox/server.js';
+import type { Style } from '../../ui/style.js';
 
 export interface DemoContext {
   f: Factory;
@@ -52,7 +52,7 @@ export function createDemoContext(f: Factory, sandbox: RunningSandbox, s: Style)
         ...(body !== undefined ? { json: body } : {}),
         bearer: token.accessToken,
       });
-      if (res.status < 200 || res.status >= 300) throw new ApiError(`${method} ${path}: ${describeError(res)}`);
+      if (res.status < 200 || res.status >= 300) throw new ApiError(`${method} ${path}: ${citiErrorLine(res.status, res.body)}`);
       return res.body;
     },
   };

@@ -2,13 +2,13 @@
  * Demo leg: the headless customer sign-in. The password grant with an E2E key (no browser), the
  * accounts it opens, a wrong password refused, a refresh and a revoke.
  */
-import { passwordSignIn, passwordToken } from '../auth/password.js';
-import { refreshStoredPair } from '../auth/token-endpoint.js';
-import { AuthError } from '../errors.js';
-import { SANDBOX_PASSWORD } from '../sandbox/seed-users.js';
-import { tokenKey } from '../store/tokens.js';
-import { tableRows } from '../ui/output.js';
-import { formatDuration } from '../util/duration.js';
+import { passwordSignIn, passwordToken } from '../../auth/password.js';
+import { refreshStoredPair } from '../../auth/token-endpoint.js';
+import { AuthError } from '../../errors.js';
+import { SANDBOX_PASSWORD } from '../../sandbox/seed-users.js';
+import { tokenKey } from '../../store/tokens.js';
+import { tableRows } from '../../ui/output.js';
+import { formatDuration } from '../../util/duration.js';
 import { refreshThenRevoke } from './customer-pair.js';
 import type { DemoLeg } from './runner.js';
 

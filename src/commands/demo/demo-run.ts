@@ -2,16 +2,16 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Factory } from '../factory.js';
-import { MemoryStore } from '../store/secret-store.js';
-import { colorOn } from '../ui/io.js';
-import { style } from '../ui/style.js';
+import { Factory } from '../../factory.js';
+import { MemoryStore } from '../../store/secret-store.js';
+import { colorOn } from '../../ui/io.js';
+import { style } from '../../ui/style.js';
 
 export async function runDemo(outer: Factory): Promise<void> {
   const [{ startSandbox }, { DEMO_LEGS }, { createDemoContext }] = await Promise.all([
-    import('../sandbox/server.js'),
-    import('../demo/legs.js'),
-    import('../demo/runner.js'),
+    import('../../sandbox/server.js'),
+    import('./legs.js'),
+    import('./runner.js'),
   ]);
   const s = await style(colorOn(outer.io, 'stderr'));
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'citi-demo-'));

@@ -6,13 +6,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { twoLeggedToken } from '../auth/client-credentials.js';
-import { runClientRegister } from '../commands/client-run.js';
-import { describeError } from '../commands/call-run.js';
-import { ApiError, AuthError } from '../errors.js';
-import { Factory } from '../factory.js';
-import { startSandbox } from '../sandbox/server.js';
-import { writeCertSet } from '../tls/certs.js';
+import { twoLeggedToken } from '../../auth/client-credentials.js';
+import { runClientRegister } from '../client-run.js';
+import { citiErrorLine } from '../../citi/errors.js';
+import { ApiError, AuthError } from '../../errors.js';
+import { Factory } from '../../factory.js';
+import { startSandbox } from '../../sandbox/server.js';
+import { writeCertSet } from '../../tls/certs.js';
 import type { DemoLeg } from './runner.js';
 
 export const psd2Leg: DemoLeg = {
@@ -44,7 +44,7 @@ export const psd2Leg: DemoLeg = {
         async () => {
           const token = await twoLeggedToken(ctx);
           const res = await ctx.http.request({ method: 'GET', path: '/v1/apac/onboarding/products', bearer: token.record.accessToken });
-          if (res.status !== 200) throw new ApiError(`GET /v1/apac/onboarding/products: ${describeError(res)}`);
+          if (res.status !== 200) throw new ApiError(`GET /v1/apac/onboarding/products: ${citiErrorLine(res.status, res.body)}`);
           return res.body as { products: unknown[] };
         },
         (b) => `${b.products.length} products`,
