@@ -1,4 +1,5 @@
 /** The streams a command talks through; tests hand in their own. */
+import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 
@@ -18,12 +19,14 @@ export function processIO(noColor: boolean): IO {
   const env = process.env;
   // Node makes each stream on first use, and a pipe's costs start-up time: `citi --help` never
   // touches stdin or stderr, a cached `citi token` never stdin.
+  let stdout: IO['stdout'] | undefined;
+  let stderr: IO['stderr'] | undefined;
   return {
     get stdout() {
-      return quietOnClosedPipe(process.stdout);
+      return (stdout ??= syncWriter(1) ?? quietOnClosedPipe(process.stdout));
     },
     get stderr() {
-      return quietOnClosedPipe(process.stderr);
+      return (stderr ??= syncWriter(2) ?? quietOnClosedPipe(process.stderr));
     },
     get stdin() {
       return process.stdin;
@@ -31,6 +34,51 @@ export function processIO(noColor: boolean): IO {
     env,
     color: colorAllowed(noColor, env),
   };
+}
+
+/**
+ * Output to a pipe, socket or file (never a terminal) written straight to its descriptor. Node's own
+ * stream for a pipe loads its networking modules, about a twentieth of a cached `citi token`'s
+ * start-up. Our commands only ever call write() on a stream that is not a terminal; terminals keep
+ * Node's stream (prompts and spinners need it). A reader that went away ends the output quietly,
+ * as quietOnClosedPipe does for Node's streams.
+ */
+function syncWriter(fd: number): IO['stdout'] | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isFIFO() && !stat.isFile() && !stat.isSocket()) return undefined;
+  let closed = false;
+  const write = (chunk: string | Uint8Array, encodingOrDone?: unknown, done?: unknown): boolean => {
+    if (!closed) {
+      try {
+        writeFully(fd, typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+        closed = true;
+      }
+    }
+    const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
+    if (typeof callback === 'function') queueMicrotask(() => callback());
+    return true;
+  };
+  return { write, isTTY: false } as unknown as IO['stdout'];
+}
+
+/** Writes all of `data`, waiting a moment whenever a non-blocking pipe is full (EAGAIN). */
+function writeFully(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += fs.writeSync(fd, data, offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
 }
 
 /** FORCE_COLOR as chalk and Node read it: unset → undefined, `0`/`false` → false, anything else → true. */
