@@ -230,3 +230,12 @@ export async function writeCertSet(
   ]);
   return files;
 }
+
+/**
+ * An emulator's TLS settings from a written set: its server certificate, with client certificates
+ * signed by the set's CA required on every call (the demo's and `citi test`'s mutual-TLS emulators).
+ */
+export async function mutualTlsServerOf(files: CertSetFiles): Promise<{ cert: Buffer; key: Buffer; clientCa: Buffer; requireClientCert: true }> {
+  const [cert, key, clientCa] = await Promise.all([fs.readFile(files.server), fs.readFile(files.serverKey), fs.readFile(files.ca)]);
+  return { cert, key, clientCa, requireClientCert: true };
+}

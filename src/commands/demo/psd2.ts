@@ -12,7 +12,7 @@ import { citiErrorLine } from '../../citi/errors.js';
 import { ApiError, AuthError } from '../../errors.js';
 import { Factory } from '../../factory.js';
 import { startSandbox } from '../../sandbox/server.js';
-import { writeCertSet } from '../../tls/certs.js';
+import { mutualTlsServerOf, writeCertSet } from '../../tls/certs.js';
 import type { DemoLeg } from './runner.js';
 
 export const psd2Leg: DemoLeg = {
@@ -22,10 +22,10 @@ export const psd2Leg: DemoLeg = {
     let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
     try {
       const files = await d.step('citi sandbox certs (CA, server, QWAC-like client)', () => writeCertSet(dir), () => 'organizationIdentifier PSDGB-FCA-123456');
-      const [cert, key, ca] = await Promise.all([fs.readFile(files.server), fs.readFile(files.serverKey), fs.readFile(files.ca)]);
+      const tls = await mutualTlsServerOf(files);
       sandbox = await d.step(
         'citi sandbox start --tls --client-ca ca.pem',
-        () => startSandbox({ tls: { cert, key, clientCa: ca, requireClientCert: true } }),
+        () => startSandbox({ tls }),
         (s) => s.url,
       );
       // The registered client gets a profile of its own, in the demo's private config and store.

@@ -95,10 +95,9 @@ async function sandboxSession(outer: Factory, spec: SandboxSpec): Promise<Sessio
   try {
     let certs: CertSetFiles | undefined;
     if (spec.tls) {
-      const { writeCertSet } = await import('../../tls/certs.js');
+      const { mutualTlsServerOf, writeCertSet } = await import('../../tls/certs.js');
       certs = await writeCertSet(path.join(home, 'certs'));
-      const [cert, key, ca] = await Promise.all([fs.readFile(certs.server), fs.readFile(certs.serverKey), fs.readFile(certs.ca)]);
-      sandbox = await startSandbox({ autoConsent: spec.autoConsent, tls: { cert, key, clientCa: ca, requireClientCert: true } });
+      sandbox = await startSandbox({ autoConsent: spec.autoConsent, tls: await mutualTlsServerOf(certs) });
     } else sandbox = await startSandbox({ autoConsent: spec.autoConsent });
     const env: NodeJS.ProcessEnv = { ...outer.io.env, XDG_CONFIG_HOME: path.join(home, 'config') };
     for (const k of Object.keys(env)) if (k.startsWith('CITI_') && k !== 'CITI_TIMEOUT_MS') delete env[k];
