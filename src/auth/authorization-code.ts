@@ -1,6 +1,6 @@
 /**
  * Three-legged tokens: the authorization code grant with PKCE (S256) and state, the code exchange,
- * refresh with rotation (serialised across processes by the token store's lock), and revoke.
+ * and refresh with rotation (serialised across processes by the token store's lock).
  * Each protocol step is a small function: build the request, validate the answer.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import { canRefresh, isFresh, tokenKey, type TokenMap, type TokenRecord } from '
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, oauthFailure, refreshStoredPair, requestToken, revocationForm, toRecord, type RefreshOutcome } from './token-endpoint.js';
+import { refreshStoredPair, requestToken, toRecord, type RefreshOutcome } from './token-endpoint.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 
@@ -203,17 +203,6 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
     await server.close();
   }
   return exchangeCode(ctx, { code, redirectUri: server.redirectUri, verifier: pkce.verifier, scope });
-}
-
-/** Revokes a three-legged pair at the server: by its refresh token while that lives (the server revokes the pair), else by the access token. */
-export async function revokeThreeLegged(ctx: AuthContext, record: TokenRecord): Promise<void> {
-  await revokeAt(ctx, record, 'Revoking the three-legged token');
-}
-
-/** POST to the authCode revoke endpoint the token `revocationForm` picks, with its token_type_hint; a 200 or a clear error. */
-export async function revokeAt(ctx: AuthContext, record: TokenRecord, what: string): Promise<void> {
-  const res = await ctx.http.request(buildTokenRequest(ctx, 'authCodeRevoke', await ctx.clientSecret(), revocationForm(record, ctx.now())));
-  if (res.status !== 200) throw oauthFailure(res, what);
 }
 
 function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 /**
  * Card authorization: enroll a card (Citi answers 403 with a controlFlowId and texts an OTP to the
- * card holder), trade the OTP for a card token, activate it for the card, refresh and revoke it.
+ * card holder), trade the OTP for a card token, activate it for the card, refresh it (revoke.ts
+ * revokes it).
  * Each step is a request builder and a response check; the store keeps one record per card.
  */
 import { CONTROL_FLOW_TTL_MS, isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
@@ -10,7 +11,7 @@ import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, revocationForm, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export { DEFAULT_CARD_SCOPE } from '../citi/card.js';
 
@@ -40,7 +41,8 @@ function at(ctx: AuthContext, where: { country: string; business: string }): Aut
   return { ...ctx, profile: { ...ctx.profile, country: where.country, business: where.business } };
 }
 
-function whereOf(ctx: AuthContext, record: TokenRecord): AuthContext {
+/** The context of a stored card token: the country and business it was enrolled in. */
+export function whereOf(ctx: AuthContext, record: TokenRecord): AuthContext {
   return at(ctx, { country: record.meta?.country ?? ctx.profile.country, business: record.meta?.business ?? ctx.profile.business });
 }
 
@@ -230,11 +232,4 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
     }),
   );
   return saved ?? token;
-}
-
-/** Revokes a card's token pair at the server, at the country and business it was enrolled in. */
-export async function revokeCardAtServer(ctx: AuthContext, record: TokenRecord): Promise<void> {
-  const c = whereOf(ctx, record);
-  const res = await ctx.http.request(buildTokenRequest(c, 'cardRevoke', await ctx.clientSecret(), revocationForm(record, ctx.now())));
-  if (res.status !== 200) throw oauthFailure(res, 'Card token revocation');
 }

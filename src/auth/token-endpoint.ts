@@ -9,7 +9,7 @@ import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
-import { canRefresh, isFresh, type TokenRecord } from '../store/tokens.js';
+import { isFresh, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 
 export function endpointPath(ctx: Pick<AuthContext, 'profile'>, name: EndpointName): string {
@@ -103,14 +103,6 @@ export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, 
     ...(res.refresh_token && res.refresh_token_expires_in ? { refreshExpiresAt: now + res.refresh_token_expires_in * 1000 } : {}),
     ...(res.cardId ? { cardId: res.cardId } : {}),
   };
-}
-
-/**
- * The form of a revocation (RFC 7009) for a stored token: the refresh token while it lives (revoking
- * one of a pair revokes both), else the access token; with its token_type_hint.
- */
-export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: 'access_token' | 'refresh_token' } {
-  return canRefresh(record, now) ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
 }
 
 export function refreshForm(refreshToken: string): Record<string, string> {
