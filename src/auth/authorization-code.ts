@@ -1,7 +1,7 @@
 /**
  * Three-legged tokens: the authorization code grant with PKCE (S256) and state, the code exchange,
- * and refresh with rotation (serialised across processes by the token store's lock).
- * Each protocol step is a small function: build the request, validate the answer.
+ * and refresh with rotation (serialised across processes by the token store's lock; see
+ * token-cache.ts). Each protocol step is a small function: build the request, validate the answer.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -9,11 +9,12 @@ import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
-import { canRefresh, isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
+import { tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
-import { refreshStoredPair, requestToken, toRecord, type RefreshOutcome } from './token-endpoint.js';
+import { cachedOrNew, preferUsable, refreshStoredPair, type RefreshOutcome, type StoredToken, type TokenSource } from './token-cache.js';
+import { requestToken, toRecord } from './token-endpoint.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 
@@ -81,15 +82,11 @@ export async function exchangeCode(
 }
 
 /** The stored three-legged token that carries every needed scope: a fresh one first, else one that can be refreshed. */
-export function findThreeLegged(tokens: TokenMap, need: readonly string[], now: number): { key: string; record: TokenRecord } | undefined {
+export function findThreeLegged(tokens: TokenMap, need: readonly string[], now: number): StoredToken | undefined {
   const matches = Object.entries(tokens)
     .filter(([, r]) => r.kind === 'three-legged' && need.every((s) => r.scope.split(' ').includes(s)))
     .map(([key, record]) => ({ key, record }));
-  return (
-    matches.find((m) => isFresh(m.record, now)) ??
-    matches.find((m) => canRefresh(m.record, now)) ??
-    matches[0]
-  );
+  return preferUsable(matches, now);
 }
 
 /** Refreshes the three-legged pair stored under `key`; a pair that can never be refreshed again is forgotten. */
@@ -105,7 +102,7 @@ export interface BrowserLoginOptions {
   timeoutMs?: number;
 }
 
-export type ThreeLeggedSource = 'cache' | 'refreshed' | 'new';
+export type ThreeLeggedSource = TokenSource;
 
 /**
  * A three-legged token carrying `scope`: the cached one while fresh, else refreshed, else a new
@@ -126,26 +123,23 @@ export async function threeLeggedToken(
 ): Promise<{ record: TokenRecord; source: ThreeLeggedSource }> {
   const scope = normaliseScopes(opts.scope ?? defaultThreeLeggedScopes(ctx.profile));
   if (!scope) throw new UsageError('No scope to ask for', 'Give --scope, e.g. --scope "accounts_details_transactions customers_profiles"');
-  let why = 'a new sign-in was asked for (--force)';
-  if (!opts.force) {
-    const found = findThreeLegged(await ctx.tokens.all(), scope.split(' '), ctx.now());
-    if (!found) why = `no three-legged token with the scope "${scope}" is stored`;
-    else {
-      if (isFresh(found.record, ctx.now()) && !opts.refused) return { record: found.record, source: 'cache' };
-      const outcome = await refreshThreeLegged(ctx, found.key, opts.refused ? { refused: found.record.accessToken } : {});
-      if (outcome.record) return outcome;
-      why = outcome.reason;
-    }
-  }
-  if (opts.signIn === false) {
-    throw new AuthError(
-      `No usable three-legged token: ${why}`,
-      'Sign in first with `citi token --three-legged` (with --no-browser or --manual where no browser can open here).',
-    );
-  }
-  ctx.info(`Signing in through the browser: ${why}.`);
-  const signInScope = normaliseScopes(opts.signInScope ?? scope);
-  return { record: await browserLogin(ctx, signInScope, opts.login ?? {}), source: 'new' };
+  return cachedOrNew(ctx, {
+    force: opts.force,
+    refused: opts.refused,
+    find: async () => findThreeLegged(await ctx.tokens.all(), scope.split(' '), ctx.now()),
+    missing: `no three-legged token with the scope "${scope}" is stored`,
+    refresh: (key, refused) => refreshThreeLegged(ctx, key, refused ? { refused } : {}),
+    obtain: async (why) => {
+      if (opts.signIn === false) {
+        throw new AuthError(
+          `No usable three-legged token: ${why}`,
+          'Sign in first with `citi token --three-legged` (with --no-browser or --manual where no browser can open here).',
+        );
+      }
+      ctx.info(`Signing in through the browser: ${why}.`);
+      return browserLogin(ctx, normaliseScopes(opts.signInScope ?? scope), opts.login ?? {});
+    },
+  });
 }
 
 /** The whole browser journey: callback server first, then the browser, then the code exchange. */

@@ -9,9 +9,10 @@ import { isCitiErrorBody } from '../citi/errors.js';
 import { basicAuthorization } from '../citi/oauth.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
-import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
+import { tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
+import { refreshStoredPair, reuseOrRefresh, type RefreshOutcome } from './token-cache.js';
+import { buildTokenRequest, endpointPath, oauthFailure, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export { DEFAULT_CARD_SCOPE } from '../citi/card.js';
 
@@ -175,8 +176,9 @@ export async function cardRecord(ctx: Pick<AuthContext, 'tokens'>, cardId?: stri
  */
 export async function cardToken(ctx: AuthContext, cardId?: string, opts: { refused?: boolean } = {}): Promise<TokenRecord> {
   const record = await cardRecord(ctx, cardId);
-  if (!opts.refused && isFresh(record, ctx.now())) return record;
-  return refreshCardToken(ctx, record.cardId!, opts.refused ? { refused: record.accessToken } : {});
+  const id = record.cardId!;
+  const outcome = await reuseOrRefresh(ctx, { key: tokenKey('card', id), record }, { refused: opts.refused, refresh: (_key, refused) => refreshCardPair(ctx, id, refused) });
+  return cardOrEnrollAgain(ctx, id, outcome);
 }
 
 /**
@@ -185,26 +187,35 @@ export async function cardToken(ctx: AuthContext, cardId?: string, opts: { refus
  * taken as is while fresh (another process refreshed it meanwhile).
  */
 export async function refreshCardToken(ctx: AuthContext, cardId: string, opts: { refused?: string } = {}): Promise<TokenRecord> {
-  const key = tokenKey('card', cardId);
-  // Only on failure: the pair is kept (forgetDead: false), so its last four digits are still there.
-  const enrollAgain = async () => `Enroll the card again: citi card enroll --last4 ${(await ctx.tokens.get(key))?.meta?.lastFour ?? '....'} --phone ...`;
-  let outcome;
+  return cardOrEnrollAgain(ctx, cardId, await refreshCardPair(ctx, cardId, opts.refused));
+}
+
+/** What to do when a card token cannot be refreshed. Only on failure: the pair is kept (forgetDead: false), so its last four digits are still there. */
+async function enrollAgain(ctx: AuthContext, cardId: string): Promise<string> {
+  return `Enroll the card again: citi card enroll --last4 ${(await ctx.tokens.get(tokenKey('card', cardId)))?.meta?.lastFour ?? '....'} --phone ...`;
+}
+
+async function refreshCardPair(ctx: AuthContext, cardId: string, refused: string | undefined): Promise<RefreshOutcome> {
   try {
-    outcome = await refreshStoredPair(ctx, key, {
+    return await refreshStoredPair(ctx, tokenKey('card', cardId), {
       endpoint: 'cardRefresh',
       what: 'Card token refresh',
       forgetDead: false,
       at: (record) => whereOf(ctx, record),
-      ...(opts.refused !== undefined ? { refused: opts.refused } : {}),
+      ...(refused !== undefined ? { refused } : {}),
     });
   } catch (err) {
-    if (err instanceof AuthError) throw new AuthError(err.message, await enrollAgain());
+    if (err instanceof AuthError) throw new AuthError(err.message, await enrollAgain(ctx, cardId));
     throw err;
   }
+}
+
+/** The card's token, or the error that says why it cannot be refreshed and how to enroll again. */
+async function cardOrEnrollAgain(ctx: AuthContext, cardId: string, outcome: RefreshOutcome): Promise<TokenRecord> {
   if (outcome.record) return outcome.record;
   if (outcome.why === 'gone') throw new AuthError(`No card token for card ${cardId}`, 'Enroll it first: citi card enroll --last4 ... --phone ...');
-  if (outcome.why === 'refused') throw new AuthError(oauthFailure(outcome.res!, 'Card token refresh').message, await enrollAgain());
-  throw new AuthError(`The card token of ${cardId} has expired and cannot be refreshed`, await enrollAgain());
+  if (outcome.why === 'refused') throw new AuthError(oauthFailure(outcome.res!, 'Card token refresh').message, await enrollAgain(ctx, cardId));
+  throw new AuthError(`The card token of ${cardId} has expired and cannot be refreshed`, await enrollAgain(ctx, cardId));
 }
 
 /** Activates the card token for its card (once per card); records the status. */

@@ -1,10 +1,11 @@
 /** Two-legged tokens (client credentials grant), cached per profile and scope. */
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
+import { tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
+import { cachedOrNew, type TokenSource } from './token-cache.js';
 import { requestToken, toRecord } from './token-endpoint.js';
 
-export type TokenSource = 'cache' | 'new';
+export type { TokenSource };
 
 export function clientCredentialsForm(scope: string): Record<string, string> {
   return { grant_type: 'client_credentials', scope };
@@ -20,12 +21,20 @@ export async function twoLeggedToken(
 ): Promise<{ record: TokenRecord; source: TokenSource }> {
   const scope = opts.scope ?? TWO_LEGGED_SCOPE;
   const key = tokenKey('two-legged', scope);
-  if (!opts.force && !opts.refused) {
-    const cached = await ctx.tokens.get(key);
-    if (cached && isFresh(cached, ctx.now())) return { record: cached, source: 'cache' };
-  }
-  const res = await requestToken(ctx, 'clientCredentialsToken', clientCredentialsForm(scope), 'Two-legged token request');
-  const record = toRecord('two-legged', res, ctx.now(), scope);
-  await ctx.tokens.put(key, record);
-  return { record, source: 'new' };
+  return cachedOrNew(ctx, {
+    force: opts.force,
+    refused: opts.refused,
+    // A refused token is not read again: without a refresh token only a new one can replace it.
+    find: async () => {
+      const record = opts.refused ? undefined : await ctx.tokens.get(key);
+      return record && { key, record };
+    },
+    missing: 'no two-legged token is stored',
+    obtain: async () => {
+      const res = await requestToken(ctx, 'clientCredentialsToken', clientCredentialsForm(scope), 'Two-legged token request');
+      const record = toRecord('two-legged', res, ctx.now(), scope);
+      await ctx.tokens.put(key, record);
+      return record;
+    },
+  });
 }

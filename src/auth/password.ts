@@ -11,17 +11,18 @@ import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
 import type { HttpResponse } from '../http/client.js';
-import { isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
+import { tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
-import { buildTokenRequest, endpointPath, oauthFailure, refreshStoredPair, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { cachedOrNew, refreshStoredPair, type StoredToken, type TokenSource } from './token-cache.js';
+import { buildTokenRequest, endpointPath, oauthFailure, toRecord, validateTokenResponse } from './token-endpoint.js';
 
 export interface PasswordCredentials {
   username: string;
   password: string;
 }
 
-export type PasswordSource = 'cache' | 'refreshed' | 'new';
+export type PasswordSource = TokenSource;
 
 export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
   return { grant_type: PASSWORD_GRANT, scope, username, password: encryptedPassword };
@@ -106,7 +107,7 @@ export function customerUsername(profile: ResolvedProfile, flag?: string): strin
  * The stored password-grant token of this customer. With no customer named, the one stored, if
  * exactly one is: a token is never handed to a customer it was not issued to.
  */
-export function findPasswordToken(tokens: TokenMap, username: string | undefined): { key: string; record: TokenRecord } | undefined {
+export function findPasswordToken(tokens: TokenMap, username: string | undefined): StoredToken | undefined {
   const stored = Object.entries(tokens).filter(([, r]) => r.kind === 'password');
   // One entry per customer (see tokenKey), so at most one matches.
   const [match] = username === undefined ? (stored.length === 1 ? stored : []) : stored.filter(([, r]) => r.meta?.username === username);
@@ -121,26 +122,18 @@ export async function passwordToken(
   ctx: AuthContext,
   opts: { username?: string; credentials: (username?: string) => Promise<PasswordCredentials>; force?: boolean; refused?: boolean },
 ): Promise<{ record: TokenRecord; source: PasswordSource }> {
-  let why = 'a new sign-in was asked for (--force)';
-  let username = opts.username;
-  if (!opts.force) {
-    const found = findPasswordToken(await ctx.tokens.all(), opts.username);
-    if (!found) why = `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`;
-    else {
-      if (isFresh(found.record, ctx.now()) && !opts.refused) return { record: found.record, source: 'cache' };
+  return cachedOrNew(ctx, {
+    force: opts.force,
+    refused: opts.refused,
+    find: async () => findPasswordToken(await ctx.tokens.all(), opts.username),
+    missing: `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`,
+    refresh: (key, refused) =>
+      refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, ...(refused ? { refused } : {}) }),
+    obtain: async (why, stored) => {
       // A refused refresh signs the same customer in again.
-      username ??= found.record.meta?.username;
-      const outcome = await refreshStoredPair(ctx, found.key, {
-        endpoint: 'authCodeRefresh',
-        what: 'Refreshing the password-grant token',
-        forgetDead: true,
-        ...(opts.refused ? { refused: found.record.accessToken } : {}),
-      });
-      if (outcome.record) return outcome;
-      why = outcome.reason;
-    }
-  }
-  const creds = await opts.credentials(username);
-  ctx.info(`Signing in ${creds.username} by the password grant: ${why}.`);
-  return { record: await passwordSignIn(ctx, creds), source: 'new' };
+      const creds = await opts.credentials(opts.username ?? stored?.record.meta?.username);
+      ctx.info(`Signing in ${creds.username} by the password grant: ${why}.`);
+      return passwordSignIn(ctx, creds);
+    },
+  });
 }

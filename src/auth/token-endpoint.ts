@@ -1,6 +1,8 @@
 /**
- * Calls to Citi's OAuth token endpoints, shared by every grant: build the request (HTTP Basic,
- * form body), validate the answer (fail loudly on anything unexpected), turn it into a cache record.
+ * Citi's OAuth token endpoints, shared by every grant: build the request (HTTP Basic, form body),
+ * validate the answer (fail loudly on anything unexpected), turn it into a cache record. Each grant
+ * pairs a request builder with a validator in its own file; the refresh grant, which three kinds of
+ * token share, is here. Whether to use a stored token, refresh it or get a new one: token-cache.ts.
  */
 import { fillPath, type EndpointName } from '../citi/endpoints.js';
 import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
@@ -9,7 +11,7 @@ import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
-import { isFresh, type TokenRecord } from '../store/tokens.js';
+import type { TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 
 export function endpointPath(ctx: Pick<AuthContext, 'profile'>, name: EndpointName): string {
@@ -109,56 +111,19 @@ export function refreshForm(refreshToken: string): Record<string, string> {
   return { grant_type: 'refresh_token', refresh_token: refreshToken };
 }
 
-/** Why a stored pair could not be refreshed; `res` is the server's refusal when it refused. */
-export type RefreshFailure = { record?: undefined; why: 'gone' | 'no-refresh-token' | 'expired' | 'refused'; reason: string; res?: HttpResponse };
-export type RefreshOutcome = { record: TokenRecord; source: 'cache' | 'refreshed' } | RefreshFailure;
+/** A refresh (RFC 6749 §6) at `endpoint`: authCodeRefresh for customer pairs, cardRefresh for cards. */
+export function buildRefreshRequest(ctx: Pick<AuthContext, 'profile'>, endpoint: EndpointName, clientSecret: string, refreshToken: string): HttpRequest {
+  return buildTokenRequest(ctx, endpoint, clientSecret, refreshForm(refreshToken));
+}
 
 /**
- * Refreshes the pair stored under `key`, under the store's lock: of several processes that find it
- * expired, one rotates the refresh token and the others take the pair it stored. `refused` is an
- * access token the server turned down: a stored token other than it is taken as is while fresh.
- * A pair that can never be refreshed again is forgotten when `forgetDead` says so.
+ * The new pair, or the server's refusal of the refresh token (invalid_grant: revoked, rotated away or
+ * expired), which only a new sign-in mends; any other failure throws.
  */
-export async function refreshStoredPair(
-  ctx: AuthContext,
-  key: string,
-  opts: {
-    endpoint: EndpointName;
-    /** For error messages: "Refreshing the three-legged token". */
-    what: string;
-    refused?: string;
-    forgetDead: boolean;
-    /** The context to send the request in (card tokens go to the country they were enrolled in). */
-    at?: (record: TokenRecord) => AuthContext;
-  },
-): Promise<RefreshOutcome> {
-  return ctx.tokens.locked(async (): Promise<RefreshOutcome> => {
-    const now = ctx.now();
-    const current = await ctx.tokens.get(key);
-    if (!current) return { why: 'gone', reason: `the stored ${key.split(':')[0]} token is gone` }; // keys start with the kind
-    if (isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
-    if (!current.refreshToken) return { why: 'no-refresh-token', reason: 'the stored token has no refresh token' };
-    const forget = () => (opts.forgetDead ? ctx.tokens.update((t) => void delete t[key]) : Promise.resolve());
-    if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {
-      await forget();
-      return { why: 'expired', reason: 'the refresh token has expired' };
-    }
-    const where = opts.at?.(current) ?? ctx;
-    const res = await ctx.http.request(buildTokenRequest(where, opts.endpoint, await ctx.clientSecret(), refreshForm(current.refreshToken)));
-    if (res.status >= 400 && res.status < 500 && isOAuthErrorBody(res.body) && res.body.error === 'invalid_grant') {
-      await forget();
-      const detail = res.body.error_description ? `: ${res.body.error_description}` : '';
-      return { why: 'refused', reason: `the server refused the refresh token (${res.body.error}${detail})`, res };
-    }
-    const fresh = toRecord(current.kind, validateTokenResponse(res, opts.what), now, current.scope);
-    const record: TokenRecord = {
-      ...fresh,
-      ...(current.cardId ? { cardId: current.cardId } : {}),
-      // Without a new refresh token the old one still stands (RFC 6749 allows either).
-      ...(fresh.refreshToken ? {} : { refreshToken: current.refreshToken, ...(current.refreshExpiresAt !== undefined ? { refreshExpiresAt: current.refreshExpiresAt } : {}) }),
-      ...(current.meta ? { meta: current.meta } : {}),
-    };
-    await ctx.tokens.update((t) => void (t[key] = record));
-    return { record, source: 'refreshed' };
-  });
+export function validateRefreshResponse(res: HttpResponse, what: string): { token: ValidTokenResponse } | { refused: string } {
+  if (res.status >= 400 && res.status < 500 && isOAuthErrorBody(res.body) && res.body.error === 'invalid_grant') {
+    const detail = res.body.error_description ? `: ${res.body.error_description}` : '';
+    return { refused: `the server refused the refresh token (${res.body.error}${detail})` };
+  }
+  return { token: validateTokenResponse(res, what) };
 }

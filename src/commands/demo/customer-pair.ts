@@ -1,6 +1,6 @@
 /** The end of each customer-token demo leg: refresh the pair (the refresh token must rotate), then revoke it. */
 import { revokeStored } from '../../auth/revoke.js';
-import type { RefreshOutcome } from '../../auth/token-endpoint.js';
+import type { RefreshOutcome } from '../../auth/token-cache.js';
 import type { TokenRecord } from '../../store/tokens.js';
 import { formatDuration } from '../../util/duration.js';
 import type { DemoContext } from './runner.js';

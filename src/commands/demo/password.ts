@@ -3,7 +3,7 @@
  * accounts it opens, a wrong password refused, a refresh and a revoke.
  */
 import { passwordSignIn, passwordToken } from '../../auth/password.js';
-import { refreshStoredPair } from '../../auth/token-endpoint.js';
+import { refreshStoredPair } from '../../auth/token-cache.js';
 import { AuthError } from '../../errors.js';
 import { SANDBOX_PASSWORD } from '../../sandbox/seed-users.js';
 import { tokenKey } from '../../store/tokens.js';
