@@ -9,12 +9,13 @@ import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { formatDuration } from '../util/duration.js';
 import { DEFAULT_CALLBACK_PATH, interpretCallback, startCallbackServer } from './callback-server.js';
 import type { AuthContext } from './context.js';
 import { cachedOrNew, preferUsable, refreshStoredPair, type RefreshOutcome, type StoredToken, type TokenSource } from './token-cache.js';
-import { requestToken, toRecord } from './token-endpoint.js';
+import { buildTokenRequest, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 
@@ -70,13 +71,25 @@ export function authorizationCodeForm(code: string, redirectUri: string, verifie
   return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
+export function buildAuthorizationCodeRequest(
+  ctx: Pick<AuthContext, 'profile'>,
+  clientSecret: string,
+  p: { code: string; redirectUri: string; verifier: string },
+): HttpRequest {
+  return buildTokenRequest(ctx, 'authCodeToken', clientSecret, authorizationCodeForm(p.code, p.redirectUri, p.verifier));
+}
+
+export function validateAuthorizationCodeResponse(res: HttpResponse): ValidTokenResponse {
+  return validateTokenResponse(res, 'Exchanging the authorization code');
+}
+
 /** Exchanges a code for a token pair and stores it under its scopes. */
 export async function exchangeCode(
   ctx: AuthContext,
   p: { code: string; redirectUri: string; verifier: string; scope: string },
 ): Promise<TokenRecord> {
-  const res = await requestToken(ctx, 'authCodeToken', authorizationCodeForm(p.code, p.redirectUri, p.verifier), 'Exchanging the authorization code');
-  const record = toRecord('three-legged', res, ctx.now(), p.scope);
+  const res = await ctx.http.request(buildAuthorizationCodeRequest(ctx, await ctx.clientSecret(), p));
+  const record = toRecord('three-legged', validateAuthorizationCodeResponse(res), ctx.now(), p.scope);
   await ctx.tokens.put(tokenKey('three-legged', record.scope), record);
   return record;
 }

@@ -80,6 +80,10 @@ export function cardTokenForm(controlFlowId: string, otp: string, scope: string)
   return { grant_type: 'card_authorization', controlFlowId, linkageConfirmationCode: otp, scope };
 }
 
+export function buildCardTokenRequest(ctx: Pick<AuthContext, 'profile'>, clientSecret: string, p: { controlFlowId: string; otp: string; scope: string }): HttpRequest {
+  return buildTokenRequest(ctx, 'cardToken', clientSecret, cardTokenForm(p.controlFlowId, p.otp, p.scope));
+}
+
 /** The token answer (with its cardId), or the news that the OTP was wrong. */
 export function validateCardTokenResponse(res: HttpResponse): { token: ValidTokenResponse } | { wrongOtp: string } {
   const body = res.body;
@@ -115,7 +119,7 @@ export async function enrollCard(
   for (let attempt = 1; ; attempt++) {
     const code = (await otp({ controlFlowId, maskedPhone, attempt, expiresAt })).trim();
     if (!isOtp(code)) throw new UsageError('The OTP must be six digits');
-    const res = await ctx.http.request(buildTokenRequest(c, 'cardToken', secret, cardTokenForm(controlFlowId, code, input.scope)));
+    const res = await ctx.http.request(buildCardTokenRequest(c, secret, { controlFlowId, otp: code, scope: input.scope }));
     const answer = validateCardTokenResponse(res);
     if ('token' in answer) {
       const record: TokenRecord = {

@@ -1,14 +1,23 @@
 /** Two-legged tokens (client credentials grant), cached per profile and scope. */
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 import { cachedOrNew, type TokenSource } from './token-cache.js';
-import { requestToken, toRecord } from './token-endpoint.js';
+import { buildTokenRequest, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export type { TokenSource };
 
 export function clientCredentialsForm(scope: string): Record<string, string> {
   return { grant_type: 'client_credentials', scope };
+}
+
+export function buildClientCredentialsRequest(ctx: Pick<AuthContext, 'profile'>, clientSecret: string, scope: string): HttpRequest {
+  return buildTokenRequest(ctx, 'clientCredentialsToken', clientSecret, clientCredentialsForm(scope));
+}
+
+export function validateClientCredentialsResponse(res: HttpResponse, what = 'Two-legged token request'): ValidTokenResponse {
+  return validateTokenResponse(res, what);
 }
 
 /**
@@ -31,8 +40,8 @@ export async function twoLeggedToken(
     },
     missing: 'no two-legged token is stored',
     obtain: async () => {
-      const res = await requestToken(ctx, 'clientCredentialsToken', clientCredentialsForm(scope), 'Two-legged token request');
-      const record = toRecord('two-legged', res, ctx.now(), scope);
+      const res = await ctx.http.request(buildClientCredentialsRequest(ctx, await ctx.clientSecret(), scope));
+      const record = toRecord('two-legged', validateClientCredentialsResponse(res), ctx.now(), scope);
       await ctx.tokens.put(key, record);
       return record;
     },

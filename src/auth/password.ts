@@ -9,13 +9,13 @@ import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID
 import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
-import { ApiError, AuthError } from '../errors.js';
-import type { HttpResponse } from '../http/client.js';
+import { ApiError, AuthError, type CliError } from '../errors.js';
+import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
 import { cachedOrNew, refreshStoredPair, type StoredToken, type TokenSource } from './token-cache.js';
-import { buildTokenRequest, endpointPath, oauthFailure, toRecord, validateTokenResponse } from './token-endpoint.js';
+import { buildTokenRequest, endpointPath, oauthFailure, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export interface PasswordCredentials {
   username: string;
@@ -26,6 +26,29 @@ export type PasswordSource = TokenSource;
 
 export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
   return { grant_type: PASSWORD_GRANT, scope, username, password: encryptedPassword };
+}
+
+/** The password grant: the encrypted password, with the bizToken of the E2E key it was encrypted under. */
+export function buildPasswordRequest(
+  ctx: Pick<AuthContext, 'profile'>,
+  clientSecret: string,
+  p: { username: string; encryptedPassword: string; bizToken: string },
+): HttpRequest {
+  const req = buildTokenRequest(ctx, 'passwordToken', clientSecret, passwordForm(p.username, p.encryptedPassword));
+  return { ...req, headers: { ...req.headers, [BIZ_TOKEN_REQUEST_HEADER]: p.bizToken } };
+}
+
+/**
+ * The token answer; or a refused bizToken (missing, expired, spent), with the error it is when no
+ * new E2E key is to be tried. A refusal of the customer's credentials throws, saying what to check.
+ */
+export function validatePasswordResponse(res: HttpResponse, what: string): { token: ValidTokenResponse } | { bizTokenRefused: CliError } {
+  if (res.status !== 200 && bizTokenRefused(res)) return { bizTokenRefused: oauthFailure(res, what) };
+  if (res.status === 401) {
+    const failure = oauthFailure(res, what);
+    throw new AuthError(failure.message, 'Check the user ID and password (CITI_USERNAME / --username, CITI_PASSWORD / --password-stdin).');
+  }
+  return { token: validateTokenResponse(res, what) };
 }
 
 /** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
@@ -78,18 +101,14 @@ export async function passwordSignIn(ctx: AuthContext, creds: PasswordCredential
     } catch (err) {
       throw new ApiError(`${what}: the server's E2E key cannot be used (${(err as Error).message})`);
     }
-    const req = buildTokenRequest(ctx, 'passwordToken', await ctx.clientSecret(), passwordForm(creds.username, encrypted));
-    req.headers = { ...req.headers, [BIZ_TOKEN_REQUEST_HEADER]: bizToken };
-    const res = await ctx.http.request(req);
-    if (res.status !== 200 && attempt === 1 && bizTokenRefused(res)) {
+    const res = await ctx.http.request(buildPasswordRequest(ctx, await ctx.clientSecret(), { username: creds.username, encryptedPassword: encrypted, bizToken }));
+    const answer = validatePasswordResponse(res, what);
+    if ('bizTokenRefused' in answer) {
+      if (attempt > 1) throw answer.bizTokenRefused;
       ctx.info('The bizToken was refused; getting a new E2E key and trying once more.');
       continue;
     }
-    if (res.status === 401 && !bizTokenRefused(res)) {
-      const failure = oauthFailure(res, what);
-      throw new AuthError(failure.message, 'Check the user ID and password (CITI_USERNAME / --username, CITI_PASSWORD / --password-stdin).');
-    }
-    const record: TokenRecord = { ...toRecord('password', validateTokenResponse(res, what), ctx.now(), TWO_LEGGED_SCOPE), meta: { username: creds.username } };
+    const record: TokenRecord = { ...toRecord('password', answer.token, ctx.now(), TWO_LEGGED_SCOPE), meta: { username: creds.username } };
     await ctx.tokens.put(tokenKey('password', creds.username), record);
     return record;
   }

@@ -82,17 +82,6 @@ export function oauthFailure(res: HttpResponse, what: string): CliError {
   return new ApiError(message, undefined, res.status, body);
 }
 
-export async function requestToken(
-  ctx: AuthContext,
-  endpoint: EndpointName,
-  form: Record<string, string>,
-  what: string,
-): Promise<ValidTokenResponse> {
-  const secret = await ctx.clientSecret();
-  const res = await ctx.http.request(buildTokenRequest(ctx, endpoint, secret, form));
-  return validateTokenResponse(res, what);
-}
-
 export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, fallbackScope: string): TokenRecord {
   return {
     kind,
