@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
 import { twoLeggedToken } from './client-credentials.js';
 import type { AuthContext } from './context.js';
-import { cachedOrNew, refreshStoredPair, type StoredToken, type TokenSource } from './token-cache.js';
+import { cachedOrNew, refreshStoredPair, type RefreshOutcome, type StoredToken, type TokenSource } from './token-cache.js';
 import { buildTokenRequest, endpointPath, oauthFailure, toRecord, validateTokenResponse, type ValidTokenResponse } from './token-endpoint.js';
 
 export interface PasswordCredentials {
@@ -133,6 +133,11 @@ export function findPasswordToken(tokens: TokenMap, username: string | undefined
   return match ? { key: match[0], record: match[1] } : undefined;
 }
 
+/** Refreshes the password-grant pair stored under `key` at the authCode endpoint, as a three-legged one; a pair that can never be refreshed again is forgotten. */
+export function refreshPasswordToken(ctx: AuthContext, key: string, opts: { refused?: string } = {}): Promise<RefreshOutcome> {
+  return refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, ...opts });
+}
+
 /**
  * A password-grant token: the cached one while fresh, else refreshed, else a new sign-in with the
  * credentials `credentials` gives (asked for only then). `refused`: the server refused the cached one.
@@ -146,8 +151,7 @@ export async function passwordToken(
     refused: opts.refused,
     find: async () => findPasswordToken(await ctx.tokens.all(), opts.username),
     missing: `no password-grant token${opts.username ? ` for ${opts.username}` : ''} is stored`,
-    refresh: (key, refused) =>
-      refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, ...(refused ? { refused } : {}) }),
+    refresh: (key, refused) => refreshPasswordToken(ctx, key, refused ? { refused } : {}),
     obtain: async (why, stored) => {
       // A refused refresh signs the same customer in again.
       const creds = await opts.credentials(opts.username ?? stored?.record.meta?.username);

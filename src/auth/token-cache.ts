@@ -51,7 +51,7 @@ export async function refreshStoredPair(ctx: AuthContext, key: string, opts: Ref
     if (isFresh(current, now) && current.accessToken !== opts.refused) return { record: current, source: 'cache' };
     if (!current.refreshToken) return { why: 'no-refresh-token', reason: 'the stored token has no refresh token' };
     const forget = () => (opts.forgetDead ? ctx.tokens.update((t) => void delete t[key]) : Promise.resolve());
-    if (current.refreshExpiresAt !== undefined && current.refreshExpiresAt <= now) {
+    if (!canRefresh(current, now)) {
       await forget();
       return { why: 'expired', reason: 'the refresh token has expired' };
     }

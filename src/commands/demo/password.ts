@@ -2,8 +2,7 @@
  * Demo leg: the headless customer sign-in. The password grant with an E2E key (no browser), the
  * accounts it opens, a wrong password refused, a refresh and a revoke.
  */
-import { passwordSignIn, passwordToken } from '../../auth/password.js';
-import { refreshStoredPair } from '../../auth/token-cache.js';
+import { passwordSignIn, passwordToken, refreshPasswordToken } from '../../auth/password.js';
 import { AuthError } from '../../errors.js';
 import { SANDBOX_PASSWORD } from '../../sandbox/seed-users.js';
 import { tokenKey } from '../../store/tokens.js';
@@ -46,7 +45,7 @@ export const passwordLeg: DemoLeg = {
     await refreshThenRevoke(d, {
       key,
       record,
-      refresh: () => refreshStoredPair(ctx, key, { endpoint: 'authCodeRefresh', what: 'Refreshing the password-grant token', forgetDead: true, refused: record.accessToken }),
+      refresh: () => refreshPasswordToken(ctx, key, { refused: record.accessToken }),
       revokeTitle: 'citi revoke --three-legged (the password-grant pair, token_type_hint=refresh_token)',
     });
   },
