@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alive, onCleanup, ROOT, spawnCli, tempConfigHome } from '../helpers/cli.js';
 import { inCI } from '../helpers/keychain.js';
-import { AUTHORIZE_URL, setup, startCli, storedTokens } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, setup, startCli, storedTokens } from '../helpers/three-legged-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

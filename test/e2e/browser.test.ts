@@ -14,7 +14,7 @@ import { KeychainStore } from '../../src/store/keychain-store.js';
 import type { TokenMap } from '../../src/store/tokens.js';
 import { onCleanup } from '../helpers/cli.js';
 import { inCI, secretServiceAvailable } from '../helpers/keychain.js';
-import { AUTHORIZE_URL, setup, startCli, storedTokens } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, setup, startCli, storedTokens } from '../helpers/three-legged-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

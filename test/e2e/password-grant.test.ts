@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onCleanup, runCli, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox, sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
-import { setup, sleep, storedTokens } from './three-legged-helpers.js';
+import { setup, sleep, storedTokens } from '../helpers/three-legged-cli.js';
 import { strictServer } from '../helpers/strict-server.js';
 import { e2eKeyOf } from '../../src/citi/e2e.js';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { KeychainStore } from '../../src/store/keychain-store.js';
 import { onCleanup } from '../helpers/cli.js';
 import { requireSecretService } from '../helpers/keychain.js';
-import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from '../helpers/three-legged-cli.js';
 
 const REFRESH_LINE = 'POST /gcb/api/authCode/oauth2/refresh 200';
 

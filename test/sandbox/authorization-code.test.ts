@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sandbox } from '../helpers/sandbox.js';
-import { api, authorizeUrl, basic, consent, exchange, pkce, REDIRECT, signIn, tokenCall } from './three-legged-helpers.js';
+import { api, authorizeUrl, basic, consent, exchange, pkce, REDIRECT, signIn, tokenCall } from '../helpers/three-legged.js';
 
 describe('emulator: authorize endpoint and pages', () => {
   it('serves a sign-in page, then a consent page listing the scopes, then redirects with code and state', async () => {

@@ -5,7 +5,7 @@ import { encryptPassword, type E2eKey } from '../../src/citi/e2e.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { modelProblems } from '../helpers/citi-models.js';
 import { sandbox } from '../helpers/sandbox.js';
-import { api, basic, tokenCall } from './three-legged-helpers.js';
+import { api, basic, tokenCall } from '../helpers/three-legged.js';
 
 const PASSWORD = 'P@ssUser1$';
 

@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
-import { sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
+import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from './cli.js';
+import { sandboxProcess, type SandboxProcess } from './sandbox.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { accounts, type SecretStore } from '../../src/store/secret-store.js';
 import type { TokenMap } from '../../src/store/tokens.js';
