@@ -6,8 +6,9 @@ import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { modelProblems } from '../helpers/citi-models.js';
 import { sandbox } from '../helpers/sandbox.js';
 import { api, basic, tokenCall } from '../helpers/three-legged.js';
+import { SANDBOX_PASSWORD } from '../helpers/consent.js';
 
-const PASSWORD = 'P@ssUser1$';
+const PASSWORD = SANDBOX_PASSWORD;
 
 async function twoLegged(s: RunningSandbox): Promise<string> {
   return (await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' })).body.access_token as string;
