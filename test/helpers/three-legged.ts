@@ -1,5 +1,6 @@
 /** Driving the emulator's three-legged endpoints over HTTP, as a browser without JavaScript would. */
 import { createPkce } from '../../src/auth/authorization-code.js';
+import { DEFAULT_PATHS, fillPath } from '../../src/citi/endpoints.js';
 import { basicAuthorization } from '../../src/citi/oauth.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { consentOverHttp, type Decision } from './consent.js';
@@ -15,7 +16,7 @@ export function basic(s: Pick<RunningSandbox, 'clientId' | 'clientSecret'>, id =
 export const pkce = createPkce;
 
 export function authorizeUrl(s: RunningSandbox, p: Record<string, string | undefined> = {}): string {
-  const url = new URL(s.url + '/authCode/oauth2/authorize');
+  const url = new URL(s.url + DEFAULT_PATHS.authorize);
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: s.clientId,
@@ -52,7 +53,7 @@ export async function tokenCall(s: RunningSandbox, path: string, fields: Record<
 export function exchange(s: RunningSandbox, code: string, verifier?: string, redirectUri = REDIRECT, auth?: string) {
   return tokenCall(
     s,
-    '/authCode/oauth2/token/sg/gcb',
+    fillPath(DEFAULT_PATHS.authCodeToken, { country: 'sg', business: 'gcb' }),
     { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(verifier ? { code_verifier: verifier } : {}) },
     auth,
   );
