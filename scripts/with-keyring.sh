@@ -16,14 +16,20 @@ trap 'rm -rf "$data_home"' EXIT
 # The session bus looks for services in $XDG_DATA_HOME/dbus-1/services before the system's folders.
 export XDG_DATA_HOME="$data_home"
 mkdir -p "$data_home/dbus-1/services"
-cat >"$data_home/secret-service.sh" <<'EOF'
+# The daemon's pid is kept in $XDG_DATA_HOME/secret-service.pid (a test ends it to see it come back).
+cat >"$data_home/secret-service.sh" <<EOF
 #!/bin/sh
-echo "with-keyring: starting gnome-keyring-daemon, unlocked (pid $$)" >&2
-printf %s test | exec gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null
+echo "with-keyring: starting gnome-keyring-daemon, unlocked (pid \$\$)" >&2
+echo \$\$ >'$data_home/secret-service.pid'
+exec gnome-keyring-daemon --foreground --unlock --components=secrets <'$data_home/password' >/dev/null
 EOF
+printf %s test >"$data_home/password"
 chmod 700 "$data_home/secret-service.sh"
 printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$data_home/secret-service.sh" \
   >"$data_home/dbus-1/services/org.freedesktop.secrets.service"
+# The daemon is up before the command starts, so the command's first burst of clients meets a
+# running service rather than one that is starting.
+start='dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.StartServiceByName string:org.freedesktop.secrets uint32:0 >/dev/null'
 status=0
-dbus-run-session -- "$@" || status=$?
+dbus-run-session -- sh -c "$start"' && exec "$@"' with-keyring "$@" || status=$?
 exit "$status"
