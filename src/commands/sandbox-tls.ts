@@ -6,7 +6,7 @@ import { DEFAULT_ORGANIZATION_IDENTIFIER, parseOrganizationIdentifier } from '..
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { SandboxTlsOptions } from '../sandbox/server.js';
-import { PASSPHRASE_ENV, stdinPassphrase } from '../tls/material.js';
+import { PASSPHRASE_ENV, stdinPassphrase } from '../http/tls-material.js';
 import { colorOn } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
