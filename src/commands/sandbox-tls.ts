@@ -32,7 +32,7 @@ export interface PreparedTls {
  */
 export async function prepareSandboxTls(flags: SandboxTlsFlags): Promise<PreparedTls | undefined> {
   if (!flags.tls && !flags.certs && !flags.clientCa) return undefined;
-  const { CERT_SET_FILES, writeCertSet } = await import('../tls/certs.js');
+  const { CERT_SET_FILES, writeCertSet } = await import('../sandbox/certs.js');
   let dir = flags.certs ? path.resolve(flags.certs) : undefined;
   let cleanup = async () => {};
   if (!dir) {
@@ -76,7 +76,7 @@ export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Pr
     throw new UsageError(`--org-id "${orgId}" is not in the ETSI form`, 'Use PSD + country + "-" + authority + "-" + number, e.g. PSDGB-FCA-123456.');
   }
   const dir = path.resolve(opts.out);
-  const { CERT_SET_FILES, DEFAULT_P12_PASSPHRASE, writeCertSet } = await import('../tls/certs.js');
+  const { CERT_SET_FILES, DEFAULT_P12_PASSPHRASE, writeCertSet } = await import('../sandbox/certs.js');
   if (!opts.force && (await exists(path.join(dir, CERT_SET_FILES.ca)))) {
     throw new UsageError(`${dir} already holds a certificate set`, 'Add --force to replace it, or choose another --out.');
   }
