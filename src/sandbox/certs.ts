@@ -8,7 +8,6 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../errors.js';
 import { DEFAULT_ORGANIZATION_IDENTIFIER, ORGANIZATION_IDENTIFIER_OID, parseOrganizationIdentifier } from '../citi/psd2.js';
 
 type Forge = typeof import('node-forge');
@@ -17,6 +16,20 @@ let forgePromise: Promise<Forge> | undefined;
 function loadForge(): Promise<Forge> {
   forgePromise ??= import('node-forge').then((m) => ((m as { default?: Forge }).default ?? m) as Forge);
   return forgePromise;
+}
+
+/**
+ * A problem for the user to fix (a flag, a file, a link in the way), with what to do about it. The
+ * emulator knows nothing of the CLI's errors: `citi sandbox` reports this one as a usage error.
+ */
+export class CertsError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'CertsError';
+  }
 }
 
 export interface KeyAndCert {
@@ -171,8 +184,8 @@ export async function toPkcs12(leaf: KeyAndCert, caCertPem: string, passphrase: 
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
-function symlinkRefused(file: string): UsageError {
-  return new UsageError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
+function symlinkRefused(file: string): CertsError {
+  return new CertsError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
 }
 
 async function isSymlink(file: string): Promise<boolean> {
