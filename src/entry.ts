@@ -1,7 +1,7 @@
 /**
- * What bin/citi.js runs. It imports nothing of the package's own, so start-up stays near Node's:
- * `citi --version` loads nothing more, and everything else loads the program (commander and the
- * commands' options, cli.ts) on demand; each command's code loads when it runs.
+ * What bin/citi.js runs. Built, it imports nothing of the package's own, so start-up stays near
+ * Node's: `citi --version` loads nothing more, and everything else loads the program (commander and
+ * the commands' options, cli.ts) on demand; each command's code loads when it runs.
  */
 import module from 'node:module';
 import path from 'node:path';
