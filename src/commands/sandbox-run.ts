@@ -1,6 +1,7 @@
 /** The implementation of `citi sandbox`, loaded when the command runs. */
 import path from 'node:path';
-import { isLoopbackHost, PASSPHRASE_ENV } from '../config/profiles.js';
+import { PASSPHRASE_ENV } from '../config/options.js';
+import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { stdinPassphrase } from '../http/tls-material.js';
