@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
-import { ConfigStore, profileName, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
+import { ConfigStore, profileName, resolveProfile, type ResolvedProfile } from './config/profiles.js';
+import type { StoreKind } from './store/kind.js';
 import { AuthError, rangeAsUsage, StoreUnavailableError, UsageError } from './errors.js';
 import { parseWait } from './util/duration.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';

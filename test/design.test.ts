@@ -47,13 +47,6 @@ const named = (i: Import) => `${rel(i.from)} -> ${rel(i.to)}`;
  */
 const KNOWN = new Map<string, string>([
   [
-    'src/config/profiles.ts -> src/store/files.ts',
-    // config/ and store/ import each other: store/ needs the profile (identity, StoreKind) and
-    // config/ writes config.json through store/'s locked, atomic JSON file. The file helpers
-    // belong below both (or StoreKind and the identity move to store/, issue item 5).
-    'config.json is written by store/files.ts',
-  ],
-  [
     'src/http/client.ts -> src/entry.ts',
     // The User-Agent carries the version, which entry.ts reads for --version.
     'the version for the User-Agent',

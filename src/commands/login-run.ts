@@ -9,7 +9,6 @@ import {
   DEFAULT_BUSINESS,
   DEFAULT_COUNTRY,
   isLoopbackHost,
-  chosenStoreKind,
   CUSTOMER_SIGN_INS,
   validateBaseUrl,
   unknownProfile,
@@ -19,6 +18,7 @@ import {
 } from '../config/profiles.js';
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
+import { chosenStoreKind } from '../store/kind.js';
 import { accounts, inStore } from '../store/secret-store.js';
 import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';

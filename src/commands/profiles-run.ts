@@ -1,5 +1,5 @@
 /** `citi profiles`: every saved profile with where its secrets live (shared with `citi status`), and choosing the default. */
-import { chosenStoreKind } from '../config/profiles.js';
+import { chosenStoreKind } from '../store/kind.js';
 import type { Factory } from '../factory.js';
 import { colorOn } from '../ui/io.js';
 import { printJson, printTable } from '../ui/output.js';

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
 import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
+import { chosenStoreKind, type StoreKind } from '../store/kind.js';
+import { identityOf } from '../store/tokens.js';
 import { closest } from '../util/suggest.js';
 import type { CustomerSignIn } from './options.js';
 import { configDir, lockDir } from './paths.js';
 
-export type StoreKind = 'keychain' | 'file' | 'memory';
-export const STORE_KINDS: readonly StoreKind[] = ['keychain', 'file', 'memory'];
 
 export interface TlsSettings {
   cert?: string;
@@ -171,32 +171,6 @@ export function unknownProfile(name: string, config: ConfigFile): UsageError {
       ? `Profiles: ${list}. Create "${name}" with \`citi login --profile ${name}\`.`
       : `No profile is saved yet: run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`.`,
   );
-}
-
-function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
-  if (value === undefined || value === '') return undefined;
-  if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
-  throw new UsageError(`${from} must be one of ${STORE_KINDS.join(', ')} (got "${value}")`);
-}
-
-/** Where secrets live when a flag, CITI_STORE or the profile says (in that order); undefined when none does. */
-export function chosenStoreKind(flag: string | undefined, env: NodeJS.ProcessEnv, saved?: Pick<Profile, 'store'>): StoreKind | undefined {
-  return parseStoreKind(flag, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
-}
-
-/**
- * Whose tokens these are (base URL, client ID, country, business), as one comparable string. Both
- * sides of any comparison go through it: the base URL parsed (scheme and host lower-cased, a
- * default port dropped) and without a trailing slash, so a hand-edited `…:443` is the same app.
- */
-export function identityOf(p: Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>): string {
-  let baseUrl = p.baseUrl;
-  try {
-    baseUrl = new URL(p.baseUrl).toString();
-  } catch {
-    // not a URL: compared as written
-  }
-  return JSON.stringify([baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
 }
 
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {

@@ -1,5 +1,5 @@
 /** One interface for wherever secrets live: the OS keychain, an opt-in 0600 file, or memory. */
-import type { StoreKind } from '../config/profiles.js';
+import type { StoreKind } from './kind.js';
 
 export interface SecretStore {
   readonly kind: StoreKind;
