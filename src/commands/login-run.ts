@@ -22,9 +22,9 @@ import {
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import type { HttpClient } from '../http/client.js';
+import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../http/tls-material.js';
 import type { StoreKind } from '../store/kind.js';
 import { accounts, inStore, type SecretStore } from '../store/secret-store.js';
-import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner, type TokenOwner, type TokenStore } from '../store/tokens.js';
 import { canPrompt, colorOn, readSecretFromStdin, type IO } from '../ui/io.js';
 import type { Prompter } from '../ui/prompt.js';
