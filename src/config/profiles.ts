@@ -10,7 +10,6 @@ import { closest } from '../util/suggest.js';
 import type { CustomerSignIn } from './options.js';
 import { configDir, lockDir } from './paths.js';
 
-
 export interface TlsSettings {
   cert?: string;
   key?: string;
