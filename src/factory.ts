@@ -63,18 +63,22 @@ export class Factory {
 
   /** The profile of this run, resolved once (config/profiles.ts), the keychain probe included. */
   profile(): Promise<ResolvedProfile> {
-    this.profilePromise ??= this.resolve({ keychainReachable: (p) => this.keychainReachable(p) });
+    this.profilePromise ??= this.resolve({});
     return this.profilePromise;
   }
 
-  /** A profile resolved with the run's --profile and --store and more flags (login and client register write one). */
-  resolve(more: Omit<ResolveInput, 'env' | 'config'>): Promise<ResolvedProfile> {
+  /**
+   * A profile resolved with the run's --profile and --store and more flags: login and client
+   * register write one, completion looks at another profile's cards.
+   */
+  resolve(more: Omit<ResolveInput, 'env' | 'config' | 'keychainReachable'>): Promise<ResolvedProfile> {
     return resolveProfile({
       ...(this.globals.profile ? { profile: this.globals.profile } : {}),
       ...(this.globals.store ? { store: this.globals.store } : {}),
       ...more,
       env: this.io.env,
       config: this.config,
+      keychainReachable: (p) => this.keychainReachable(p),
     });
   }
 
