@@ -7,14 +7,14 @@
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
 import { ConfigStore, profileName, resolveProfile, type Profile, type ResolvedProfile, type ResolveInput } from './config/profiles.js';
-import { rangeAsUsage, StoreUnavailableError } from './errors.js';
+import { rangeAsUsage } from './errors.js';
 import { parseWait } from './util/duration.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';
 import { clientSecretOf, customerCredentialsOf, p12PassphraseOf, type Ask } from './store/credentials.js';
 import { FileStore } from './store/file-store.js';
 import { chosenStoreKind, type StoreKind } from './store/kind.js';
 import { KeychainStore } from './store/keychain-store.js';
-import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
+import { accounts, answers, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { tokenOwner, TokenStore, type TokenOwner } from './store/tokens.js';
 import { canPrompt, type IO } from './ui/io.js';
 import { progress, type Progress } from './ui/progress.js';
@@ -84,15 +84,9 @@ export class Factory {
 
   private async keychainReachable(profile: ResolvedProfile): Promise<boolean> {
     const store = this.secretStore('keychain');
-    if (store.kind !== 'keychain') return true;
-    try {
-      await store.get(accounts.tokens(tokenOwner(profile).name));
-      return true;
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      this.trace()?.(`* keychain unavailable; environment credentials in use, tokens kept in memory for this run`);
-      return false;
-    }
+    if (store.kind !== 'keychain' || (await answers(store, accounts.tokens(tokenOwner(profile).name)))) return true;
+    this.trace()?.(`* keychain unavailable; environment credentials in use, tokens kept in memory for this run`);
+    return false;
   }
 
   /** The secret store of this kind (one instance per process). */
