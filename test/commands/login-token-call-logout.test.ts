@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENVIRONMENTS } from '../../src/citi/endpoints.js';
-import { resolveProfile } from '../../src/config/profiles.js';
 import { MemoryStore } from '../../src/store/secret-store.js';
 import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox } from '../helpers/sandbox.js';
@@ -270,26 +269,5 @@ describe('global behaviour', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stdout).toContain('4  credential store unavailable');
-  });
-});
-
-describe('the profile of a run (config/profiles.ts resolveProfile)', () => {
-  const saved = { baseUrl: 'https://sandbox.apihub.citi.com/gcb/api', country: 'hk', business: 'gcb', clientId: 'saved-id' };
-  const config = (profiles: Record<string, typeof saved> = {}) => ({ read: async () => ({ version: 1 as const, defaultProfile: 'default', profiles }) });
-  const env = { CITI_CLIENT_ID: 'env-id', CITI_CLIENT_SECRET: 'env-secret' };
-
-  it('is frozen, and its store is decided once, the keychain probe included (the real keychain: test/e2e/locked-keychain.test.ts)', async () => {
-    const asked: string[] = [];
-    const keychainReachable = async (p: { name: string }) => (asked.push(p.name), false);
-    const fromEnv = await resolveProfile({ env, config: config(), keychainReachable });
-    expect(fromEnv).toMatchObject({ clientId: 'env-id', store: 'memory', fromEnv: true });
-    expect(Object.isFrozen(fromEnv) && Object.isFrozen(fromEnv.paths)).toBe(true);
-    expect(asked).toEqual(['default']);
-    // A store someone chose is kept: the probe is not asked, the keychain's own error will say why.
-    const chosen = await resolveProfile({ env: { ...env, CITI_STORE: 'keychain' }, config: config(), keychainReachable });
-    expect(chosen.store).toBe('keychain');
-    // A saved profile's own secret is in its store: no probe either.
-    expect((await resolveProfile({ env: {}, config: config({ default: saved }), keychainReachable })).store).toBe('keychain');
-    expect(asked).toEqual(['default']);
   });
 });
