@@ -5,7 +5,7 @@
 import { passwordSignIn, passwordToken } from '../../auth/password.js';
 import { refreshStoredPair } from '../../auth/token-endpoint.js';
 import { AuthError } from '../../errors.js';
-import { SANDBOX_PASSWORD } from '../../sandbox/seed-users.js';
+import { SANDBOX_PASSWORD } from '../../citi/sandbox-users.js';
 import { tokenKey } from '../../store/tokens.js';
 import { tableRows } from '../../ui/output.js';
 import { formatDuration } from '../../util/duration.js';
