@@ -1,6 +1,6 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
 import { numericValue } from '../citi/numbers.js';
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
@@ -16,7 +16,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
     const link = seed.rewardLinks.get(req.params.code ?? '');
     if (!link || link.clientId !== clientId) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
     if (activated && !link.activated) {
-      throw customError(403, { type: 'error', code: 'linkageNotActivated', details: 'Activate the reward link with its OTP first' });
+      throw citiError('linkageNotActivated');
     }
     return link;
   };
@@ -35,7 +35,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
           throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
         }
         const holder = findCardHolder(seed, lastFour, phone);
-        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        if (!holder) throw citiError('cardHolderNotFound');
         const link: RewardLink = { rewardLinkCode: nextId(seed, 'rewardLink', 'RLC'), cardId: holder.cardId, clientId: token.clientId, activated: false, orders: [] };
         seed.rewardLinks.set(link.rewardLinkCode, link);
         return json({ rewardLinkCode: link.rewardLinkCode });
@@ -49,7 +49,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
         const link = linkFor(req, token.clientId, false);
         const otp = jsonObject(req).linkageConfirmationCode;
         if (typeof otp !== 'string' || !(FIXED_OTPS as readonly string[]).includes(otp)) {
-          throw customError(400, { type: 'error', code: 'invalidOtp', details: 'The linkage confirmation code is not valid' });
+          throw citiError('invalidOtp', 'The linkage confirmation code is not valid');
         }
         link.activated = true;
         return json({ rewardLinkCode: link.rewardLinkCode, status: 'ACTIVE' });
@@ -84,11 +84,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
         }
         const limits = balanceOf(holder.pointBalance, holder.currencyCode);
         if (points < limits.minimumPointsToRedeem || points > limits.maximumPointsToRedeem) {
-          throw customError(400, {
-            type: 'error',
-            code: 'insufficientPoints',
-            details: `pointsToRedeem must be between ${limits.minimumPointsToRedeem} and ${limits.maximumPointsToRedeem}`,
-          });
+          throw citiError('insufficientPoints', `pointsToRedeem must be between ${limits.minimumPointsToRedeem} and ${limits.maximumPointsToRedeem}`);
         }
         holder.pointBalance -= points;
         const orderId = nextId(seed, 'order', 'ORD');

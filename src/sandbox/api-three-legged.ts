@@ -5,7 +5,7 @@
  * and nesting of Citi's published models (src/citi/models).
  */
 import { amountValue } from '../citi/numbers.js';
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import {
   accountDetails,
@@ -168,7 +168,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           throw citiError('invalidRequest', 'transactionAmount must be a positive amount with at most two decimals');
         }
         if (amount > source.availableBalance) {
-          throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
+          throw citiError('insufficientFunds');
         }
         const controlFlowId = nextRef('controlFlow', 'CFID');
         data.transfers.set(controlFlowId, {
@@ -205,7 +205,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const source = accountOf(user, transfer.sourceAccountId);
         const destination = accountOf(user, transfer.destinationAccountId);
         if (transfer.amount > source.availableBalance) {
-          throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
+          throw citiError('insufficientFunds');
         }
         const ref = nextRef('transfer', 'TRF');
         transfer.confirmed = ref;

@@ -173,7 +173,7 @@ async function handle(
     return catalogueAnswer(r, state, api, token, handWritten);
   }
   if (pathMatched || matchEndpoint(path)) {
-    throw new ReplyError({ status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: `${method} is not allowed on ${path}` } });
+    throw citiError('methodNotAllowed', `${method} is not allowed on ${path}`);
   }
   throw citiError('resourceNotFound', `No API at ${path}`);
 }
@@ -238,5 +238,5 @@ function send(res: http.ServerResponse, reply: SandboxReply): void {
 
 function internalError(err: unknown, log?: (line: string) => void): SandboxReply {
   log?.(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-  return { status: 500, body: { type: 'fatal', code: 'serverUnavailable', details: 'Internal emulator error' } };
+  return { status: 500, body: { ...CITI_ERRORS.serverUnavailable.body, details: 'Internal emulator error' } };
 }
