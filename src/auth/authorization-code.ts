@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { s256Challenge } from '../citi/pkce.js';
+import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
 import { canRefresh, isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
@@ -49,7 +50,7 @@ export interface AuthorizeParams {
 /** Citi's authorize URL, from the profile's `authorize` path. */
 export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p: AuthorizeParams): string {
   const url = new URL(ctx.http.urlFor(ctx.profile.paths.authorize));
-  const params: Record<string, string> = {
+  const params: AuthorizeQuery = {
     response_type: 'code',
     client_id: ctx.profile.clientId,
     scope: p.scope,
@@ -66,7 +67,7 @@ export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p:
 }
 
 export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): Record<string, string> {
-  return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
+  return { grant_type: GRANT_TYPES.authorizationCode, code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
 /** Exchanges a code for a token pair and stores it under its scopes. */

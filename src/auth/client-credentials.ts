@@ -1,5 +1,6 @@
 /** Two-legged tokens (client credentials grant), cached per profile and scope. */
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import { GRANT_TYPES } from '../citi/wire.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 import { requestToken, toRecord } from './token-endpoint.js';
@@ -7,7 +8,7 @@ import { requestToken, toRecord } from './token-endpoint.js';
 export type TokenSource = 'cache' | 'new';
 
 export function clientCredentialsForm(scope: string): Record<string, string> {
-  return { grant_type: 'client_credentials', scope };
+  return { grant_type: GRANT_TYPES.clientCredentials, scope };
 }
 
 /**

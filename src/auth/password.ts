@@ -5,7 +5,8 @@
  * authorization-code endpoints like a three-legged one. The password is asked for only when a new
  * sign-in is needed, and never leaves this module but encrypted.
  */
-import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
+import { encryptPassword, isE2eKey, type E2eKey } from '../citi/e2e.js';
+import { DEFAULT_CHANNEL_ID, GRANT_TYPES, HEADERS } from '../citi/wire.js';
 import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
@@ -24,7 +25,7 @@ export interface PasswordCredentials {
 export type PasswordSource = 'cache' | 'refreshed' | 'new';
 
 export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
-  return { grant_type: PASSWORD_GRANT, scope, username, password: encryptedPassword };
+  return { grant_type: GRANT_TYPES.password, scope, username, password: encryptedPassword };
 }
 
 /** `GET /security/e2eKey` with a two-legged token and the headers Citi names; the key and its bizToken. */
@@ -36,9 +37,9 @@ export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizT
       path: endpointPath(ctx, 'e2eKey'),
       bearer: record.accessToken,
       headers: {
-        countryCode: ctx.profile.country.toUpperCase(),
-        businessCode: ctx.profile.business.toUpperCase(),
-        channelId: DEFAULT_CHANNEL_ID,
+        [HEADERS.countryCode]: ctx.profile.country.toUpperCase(),
+        [HEADERS.businessCode]: ctx.profile.business.toUpperCase(),
+        [HEADERS.channelId]: DEFAULT_CHANNEL_ID,
       },
     });
     return { res, source };
@@ -48,8 +49,8 @@ export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizT
   const res = first.res.status === 401 && first.source === 'cache' ? (await request(true)).res : first.res;
   if (res.status !== 200) throw oauthFailure(res, 'Getting the E2E key');
   if (!isE2eKey(res.body)) throw new ApiError('Getting the E2E key: the answer has no hex modulus and exponent');
-  const bizToken = headerValue(res, BIZ_TOKEN_RESPONSE_HEADER);
-  if (!bizToken) throw new ApiError(`Getting the E2E key: the answer has no ${BIZ_TOKEN_RESPONSE_HEADER} header`);
+  const bizToken = headerValue(res, HEADERS.bizTokenResponse);
+  if (!bizToken) throw new ApiError(`Getting the E2E key: the answer has no ${HEADERS.bizTokenResponse} header`);
   return { key: res.body, bizToken };
 }
 
@@ -78,7 +79,7 @@ export async function passwordSignIn(ctx: AuthContext, creds: PasswordCredential
       throw new ApiError(`${what}: the server's E2E key cannot be used (${(err as Error).message})`);
     }
     const req = buildTokenRequest(ctx, 'passwordToken', await ctx.clientSecret(), passwordForm(creds.username, encrypted));
-    req.headers = { ...req.headers, [BIZ_TOKEN_REQUEST_HEADER]: bizToken };
+    req.headers = { ...req.headers, [HEADERS.bizTokenRequest]: bizToken };
     const res = await ctx.http.request(req);
     if (res.status !== 200 && attempt === 1 && bizTokenRefused(res)) {
       ctx.info('The bizToken was refused; getting a new E2E key and trying once more.');

@@ -3,10 +3,11 @@
  * form body), validate the answer (fail loudly on anything unexpected), turn it into a cache record.
  */
 import { fillPath, type EndpointName } from '../citi/endpoints.js';
-import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../citi/oauth.js';
+import { basicAuthorization, isOAuthErrorBody, type TokenResponse, type TokenTypeHint } from '../citi/oauth.js';
 import { citiErrorLine, isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
+import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { canRefresh, isFresh, type TokenRecord } from '../store/tokens.js';
@@ -25,7 +26,7 @@ export function buildTokenRequest(
   return {
     method: 'POST',
     path: endpointPath(ctx, endpoint),
-    headers: { authorization: basicAuthorization(ctx.profile.clientId, clientSecret) },
+    headers: { [HEADERS.authorization]: basicAuthorization(ctx.profile.clientId, clientSecret) },
     form,
   };
 }
@@ -109,12 +110,12 @@ export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, 
  * The form of a revocation (RFC 7009) for a stored token: the refresh token while it lives (revoking
  * one of a pair revokes both), else the access token; with its token_type_hint.
  */
-export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: 'access_token' | 'refresh_token' } {
+export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: TokenTypeHint } {
   return canRefresh(record, now) ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
 }
 
 export function refreshForm(refreshToken: string): Record<string, string> {
-  return { grant_type: 'refresh_token', refresh_token: refreshToken };
+  return { grant_type: GRANT_TYPES.refreshToken, refresh_token: refreshToken };
 }
 
 /** Why a stored pair could not be refreshed; `res` is the server's refusal when it refused. */

@@ -30,6 +30,10 @@ export interface TokenResponse {
 
 export const TWO_LEGGED_SCOPE = '/api';
 
+/** What a revocation may say the token is (RFC 7009 §2.1). */
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+export const TOKEN_TYPE_HINTS: readonly string[] = ['access_token', 'refresh_token'] satisfies TokenTypeHint[];
+
 /**
  * Basic client authentication (RFC 6749 §2.3.1): the client ID and secret are each
  * form-urlencoded (Appendix B) before they are joined with ":" and base64-encoded, so a `:`, `+`,

@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
+import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
-import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxClient, type SandboxState } from './state.js';
 
 interface AuthorizeRequest {
@@ -115,7 +116,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        requireGrant(f, 'authorization_code');
+        requireGrant(f, GRANT_TYPES.authorizationCode);
         if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
         const code = codes.get(f.code);
         if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');
@@ -145,7 +146,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
 
 /** Checks the authorize request; errors the app can be told about go back on the redirect, others are shown. */
 function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeRequest {
-  const q = req.query;
+  const q = { get: (name: keyof AuthorizeQuery) => req.query.get(name) };
   const clientId = q.get('client_id') ?? '';
   const client = state.clients.get(clientId);
   if (!client) throw new ReplyError(page(400, 'Unknown application', `<p class="err">No application has the client_id "${escapeHtml(clientId)}".</p>`));

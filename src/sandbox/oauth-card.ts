@@ -7,9 +7,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
+import { CITI_ERRORS } from '../citi/errors.js';
+import { GRANT_TYPES, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
 import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
-import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
+import { citiError, form, json, jsonObject, oauthError, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
@@ -53,8 +54,6 @@ export function isActivated(state: SandboxState, token: IssuedToken): boolean {
   return cardAuthState(state).activated.has(token.family);
 }
 
-const INVALID_FLOW: CitiErrorBody = CITI_ERRORS.invalidControlFlowId.body;
-
 export function cardAuthRoutes(state: SandboxState): Route[] {
   const cards = cardAuthState(state);
 
@@ -64,15 +63,15 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
       pattern: routePattern(DEFAULT_PATHS.cardAuthorize),
       handler: (req) => {
         const client = authenticateClient(req, state);
-        const body = jsonObject(req);
-        if (body.grant_type !== 'card_authorization') throw citiError('invalidRequest', 'grant_type must be card_authorization');
+        const body: Partial<Record<keyof CardEnrollRequest, unknown>> = jsonObject(req);
+        if (body.grant_type !== GRANT_TYPES.card) throw citiError('invalidRequest', `grant_type must be ${GRANT_TYPES.card}`);
         const lastFour = body.lastFourDigitsCardNumber;
         const phone = body.citiCardHolderPhoneNumber;
         if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
           throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
         }
         const holder = findCardHolder(state.seed, lastFour, phone);
-        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        if (!holder) throw citiError('cardHolderNotFound');
         const flow: ControlFlow = {
           controlFlowId: randomBytes(16).toString('hex'),
           clientId: client.clientId,
@@ -84,15 +83,8 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         cards.flows.set(flow.controlFlowId, flow);
         // The log stands in for the card holder's phone.
         state.log(`OTP ${flow.otp} sent to ${maskPhone(phone)} (card ${lastFour}, controlFlowId ${flow.controlFlowId})`);
-        return json(
-          {
-            type: 'error',
-            code: 'otpRequired',
-            details: "A one-time password was sent to the card holder's registered phone",
-            moreInfo: { controlFlowId: flow.controlFlowId },
-          },
-          403,
-        );
+        const { status, body: answer } = CITI_ERRORS.otpRequired;
+        return json({ ...answer, moreInfo: { controlFlowId: flow.controlFlowId } }, status);
       },
     },
     {
@@ -101,13 +93,13 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
       handler: (req) => {
         requireForm(req);
         const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, 'card_authorization');
+        const f: Partial<CardTokenForm> & Record<string, string> = form(req);
+        requireGrant(f, GRANT_TYPES.card);
         const flow = cards.flows.get(f.controlFlowId ?? '');
-        if (!flow || flow.clientId !== client.clientId) throw customError(400, INVALID_FLOW);
+        if (!flow || flow.clientId !== client.clientId) throw citiError('invalidControlFlowId');
         if (flow.expiresAt <= state.now()) {
           cards.flows.delete(flow.controlFlowId);
-          throw customError(400, { ...INVALID_FLOW, details: 'Control flow ID is invalid: it has expired' });
+          throw citiError('invalidControlFlowId', 'Control flow ID is invalid: it has expired');
         }
         const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
         if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
@@ -118,10 +110,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
           flow.attempts++;
           const left = OTP_ATTEMPTS - flow.attempts;
           if (left <= 0) cards.flows.delete(flow.controlFlowId);
-          throw customError(400, {
-            type: 'error',
-            code: 'invalidOtp',
-            details: left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again',
+          throw citiError('invalidOtp', left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again', {
             moreInfo: { remainingAttempts: Math.max(0, left) },
           });
         }

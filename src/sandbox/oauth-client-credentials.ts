@@ -1,6 +1,7 @@
 /** Two-legged OAuth: the client credentials grant. */
 import { TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
+import { GRANT_TYPES } from '../citi/wire.js';
 import { form, json, oauthError, type Route } from './http.js';
 import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import type { SandboxState } from './state.js';
@@ -17,7 +18,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        requireGrant(f, 'client_credentials');
+        requireGrant(f, GRANT_TYPES.clientCredentials);
         if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
         if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);
         const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: TWO_LEGGED_SCOPES, withRefresh: false });

@@ -7,13 +7,14 @@
 import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, decryptPassword, e2eKeyOf, PASSWORD_GRANT } from '../citi/e2e.js';
+import { decryptPassword, e2eKeyOf } from '../citi/e2e.js';
+import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
 import { citiError, form, header, json, type Route } from './http.js';
 import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody } from './oauth-token-pairs.js';
-import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxState } from './state.js';
 
 interface BizToken {
@@ -40,7 +41,7 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         const now = state.now();
         const bizToken = 'BIZ' + randomBytes(24).toString('base64url');
         bizTokens.set(bizToken, { clientId: token.clientId, expiresAt: now + state.ttls.bizTokenMs });
-        return json(e2eKeyOf(publicKey), 200, { [BIZ_TOKEN_RESPONSE_HEADER]: bizToken, 'cache-control': 'no-store' });
+        return json(e2eKeyOf(publicKey), 200, { [HEADERS.bizTokenResponse]: bizToken, 'cache-control': 'no-store' });
       },
     },
     {
@@ -50,8 +51,8 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         requireForm(req);
         const client = authenticateClient(req, state);
         const f = form(req);
-        requireGrant(f, PASSWORD_GRANT);
-        const value = header(req, BIZ_TOKEN_REQUEST_HEADER) ?? '';
+        requireGrant(f, GRANT_TYPES.password);
+        const value = header(req, HEADERS.bizTokenRequest) ?? '';
         const biz = bizTokens.get(value);
         // Spent on first sight, whatever follows: a bizToken is good for one try.
         bizTokens.delete(value);

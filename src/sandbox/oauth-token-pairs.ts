@@ -4,7 +4,8 @@
  * revocation (RFC 7009: one token of a pair takes the pair).
  */
 import type { TokenKind } from '../citi/catalogue.js';
-import type { TokenResponse } from '../citi/oauth.js';
+import { TOKEN_TYPE_HINTS, type TokenResponse } from '../citi/oauth.js';
+import { GRANT_TYPES } from '../citi/wire.js';
 import { authenticateClient, requireForm, requireGrant } from './guard.js';
 import { form, json, oauthError, type Route } from './http.js';
 import type { IssuedToken, SandboxState } from './state.js';
@@ -33,7 +34,7 @@ export function refreshRoute(state: SandboxState, pattern: string, kind: TokenKi
       requireForm(req);
       const client = authenticateClient(req, state);
       const f = form(req);
-      requireGrant(f, 'refresh_token');
+      requireGrant(f, GRANT_TYPES.refreshToken);
       if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
       const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
       if (!token || token.kind !== kind || token.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The refresh token is not valid');
@@ -73,8 +74,8 @@ export function revokeRoute(state: SandboxState, pattern: string, accepts: (toke
       const f = form(req);
       if (!f.token) throw oauthError(400, 'invalid_request', 'token is required');
       const hint = f.token_type_hint;
-      if (hint !== undefined && hint !== 'access_token' && hint !== 'refresh_token') {
-        throw oauthError(400, 'unsupported_token_type', 'token_type_hint must be access_token or refresh_token');
+      if (hint !== undefined && !TOKEN_TYPE_HINTS.includes(hint)) {
+        throw oauthError(400, 'unsupported_token_type', `token_type_hint must be ${TOKEN_TYPE_HINTS.join(' or ')}`);
       }
       const token = state.tokens.get(f.token);
       if (!token || !accepts(token)) return json({ revoked: false });

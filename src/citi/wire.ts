@@ -1,0 +1,61 @@
+/**
+ * Names on the wire that the client writes and the emulator reads: header names, grant types, and
+ * the fields of the authorize request and the card enrollment. Header names are spelled as Citi
+ * writes them; HTTP reads them in any case (got and Node lower-case them).
+ */
+export const HEADERS = {
+  authorization: 'Authorization',
+  /** A new UUID on every resource call. */
+  uuid: 'uuid',
+  clientId: 'client_id',
+  countryCode: 'countryCode',
+  businessCode: 'businessCode',
+  channelId: 'channelId',
+  /** The E2E key's one-time token: answered as `bizToken`, handed back as `BizToken`. */
+  bizTokenResponse: 'bizToken',
+  bizTokenRequest: 'BizToken',
+} as const;
+
+export const GRANT_TYPES = {
+  clientCredentials: 'client_credentials',
+  authorizationCode: 'authorization_code',
+  refreshToken: 'refresh_token',
+  password: 'password',
+  /** Card enrollment (a JSON field there) and the card token (a form field). */
+  card: 'card_authorization',
+} as const;
+
+export type GrantType = (typeof GRANT_TYPES)[keyof typeof GRANT_TYPES];
+
+/** The query of Citi's authorize URL (three-legged sign-in, PKCE S256). */
+export interface AuthorizeQuery {
+  response_type: 'code';
+  client_id: string;
+  scope: string;
+  countryCode: string;
+  businessCode: string;
+  locale: string;
+  state: string;
+  redirect_uri: string;
+  code_challenge: string;
+  code_challenge_method: 'S256';
+}
+
+/** The JSON body of a card enrollment (`cardAuthorize`). */
+export interface CardEnrollRequest {
+  grant_type: typeof GRANT_TYPES.card;
+  lastFourDigitsCardNumber: string;
+  citiCardHolderPhoneNumber: string;
+  merchantCustomerReferenceId?: string;
+}
+
+/** The form that trades an enrollment's OTP for a card token (`cardToken`). */
+export interface CardTokenForm {
+  grant_type: typeof GRANT_TYPES.card;
+  controlFlowId: string;
+  linkageConfirmationCode: string;
+  scope: string;
+}
+
+/** Citi's channel for API callers, sent in the channelId header of the E2E key request. */
+export const DEFAULT_CHANNEL_ID = 'INTERNET';
