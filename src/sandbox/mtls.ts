@@ -6,7 +6,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { CLIENT_CERTIFICATE_ERROR, ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
+import { CLIENT_CERTIFICATE_ERROR, clientCertProblem } from '../citi/mtls.js';
+import { ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
 import { customError, type SandboxRequest } from './http.js';
 
 export interface PeerCertificate {
@@ -35,16 +36,12 @@ export function requirePeer(req: Pick<SandboxRequest, 'socket'>, why: string): P
 }
 
 function describeReason(reason: string): string {
-  switch (reason) {
-    case 'CERT_HAS_EXPIRED':
+  switch (clientCertProblem(reason)) {
+    case 'expired':
       return 'The client certificate has expired';
-    case 'CERT_NOT_YET_VALID':
+    case 'notYetValid':
       return 'The client certificate is not valid yet';
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'untrusted':
       return 'The client certificate is not signed by a CA this server trusts';
     default:
       return `The client certificate was refused (${reason})`;
