@@ -1,4 +1,5 @@
 /** Card-token APIs: Easy Payment Plan eligibility, for the card the token was issued and activated for. */
+import { catalogued } from '../citi/catalogue.js';
 import { callerToken } from './guard.js';
 import { citiError, json, type Route } from './http.js';
 import { isActivated } from './oauth-card.js';
@@ -16,8 +17,7 @@ const PLANS = [
 export function creditCardRoutes(state: SandboxState): Route[] {
   return [
     {
-      method: 'GET',
-      pattern: '/v1/creditCards/:cardId/transactions/eligibility/easyPaymentPlan',
+      api: catalogued('GET', '/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan'),
       handler: (req) => {
         const token = callerToken(req);
         const cardId = req.params.cardId ?? '';

@@ -1,4 +1,5 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
+import { catalogued } from '../citi/catalogue.js';
 import { numericValue } from '../citi/numbers.js';
 import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
@@ -13,7 +14,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
   const seed = state.seed;
 
   const linkFor = (req: SandboxRequest, clientId: string, activated = true): RewardLink => {
-    const link = seed.rewardLinks.get(req.params.code ?? '');
+    const link = seed.rewardLinks.get(req.params.rewardLinkCode ?? '');
     if (!link || link.clientId !== clientId) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
     if (activated && !link.activated) {
       throw citiError('linkageNotActivated');
@@ -24,8 +25,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
 
   return [
     {
-      method: 'POST',
-      pattern: '/v1/apac/rewards/linkage',
+      api: catalogued('POST', '/v1/apac/rewards/linkage'),
       handler: (req) => {
         const token = callerToken(req);
         const body = jsonObject(req);
@@ -42,8 +42,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'PUT',
-      pattern: '/v1/apac/rewards/:code/activations',
+      api: catalogued('PUT', '/v1/apac/rewards/{rewardLinkCode}/activations'),
       handler: (req) => {
         const token = callerToken(req);
         const link = linkFor(req, token.clientId, false);
@@ -56,8 +55,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/apac/rewards/:code/pointBalance',
+      api: catalogued('GET', '/v1/apac/rewards/{rewardLinkCode}/pointBalance'),
       handler: (req) => {
         const token = callerToken(req);
         const holder = holderOf(linkFor(req, token.clientId));
@@ -65,8 +63,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/v1/apac/rewards/:code/redemption',
+      api: catalogued('POST', '/v1/apac/rewards/{rewardLinkCode}/redemption'),
       handler: (req) => {
         const token = callerToken(req);
         const link = linkFor(req, token.clientId);

@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { matchTemplate } from '../citi/catalogue.js';
+import type { CatalogueEntry, HttpMethod } from '../citi/catalogue.js';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
 import type { OAuthErrorBody } from '../citi/oauth.js';
 import type { IssuedToken } from './state.js';
@@ -56,17 +56,24 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 
 export type Handler = (req: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path with `:name` segments, e.g. `/v1/apac/rewards/:code/pointBalance`. */
-  pattern: string;
+/**
+ * What the emulator answers: a catalogued API it answers itself (`api`, from `catalogued()`: the
+ * server finds it by the catalogue's lookup, as every API), or a protocol endpoint the catalogue
+ * does not list (OAuth, PSD2 registration, the sign-in pages) at a template of citi/endpoints.ts.
+ */
+export type Route = ApiRoute | ProtocolRoute;
+
+export interface ApiRoute {
+  api: CatalogueEntry;
+  /** Runs after the catalogue's check; `req.params` holds the template's `{name}` values. */
   handler: Handler;
 }
 
-/** Matches a path against a pattern; returns its parameters or null. */
-export function matchPattern(pattern: string, path: string): Record<string, string> | null {
-  // Routes write parameters as `:name`; the one matcher is the catalogue's, which reads `{name}`.
-  return matchTemplate(pattern.replace(/:(\w+)/g, '{$1}'), path) ?? null;
+export interface ProtocolRoute {
+  method: HttpMethod;
+  /** A path template with `{name}` segments, e.g. `/cardAuth/oauth2/token/{CC}/{bc}`. */
+  path: string;
+  handler: Handler;
 }
 
 /** A form body as a string map; `{}` when the body is JSON or empty. */

@@ -10,7 +10,6 @@ import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
 import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { authenticateClient, requireForm, requireGrant } from './guard.js';
-import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxClient, type SandboxState } from './state.js';
@@ -75,7 +74,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
   return [
     {
       method: 'GET',
-      pattern: DEFAULT_PATHS.authorize,
+      path: DEFAULT_PATHS.authorize,
       handler: (req) => {
         const tx = validateAuthorize(req, state);
         if (state.autoConsent) return issueCode(tx, SANDBOX_USERS[0]);
@@ -86,7 +85,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: LOGIN_PATH,
+      path: LOGIN_PATH,
       handler: (req) => {
         const tx = transaction(req);
         const f = form(req);
@@ -98,7 +97,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: CONSENT_PATH,
+      path: CONSENT_PATH,
       handler: (req) => {
         const tx = transaction(req);
         if (!tx.user) return loginPage(tx.id, tx, 'Sign in first.', 401);
@@ -111,7 +110,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.authCodeToken),
+      path: DEFAULT_PATHS.authCodeToken,
       handler: (req) => {
         requireForm(req);
         const client = authenticateClient(req, state);

@@ -11,7 +11,6 @@ import { CITI_ERRORS } from '../citi/errors.js';
 import { GRANT_TYPES, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
 import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
 import { citiError, form, json, jsonObject, oauthError, type Route } from './http.js';
-import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
 import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
@@ -60,7 +59,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
   return [
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardAuthorize),
+      path: DEFAULT_PATHS.cardAuthorize,
       handler: (req) => {
         const client = authenticateClient(req, state);
         const body: Partial<Record<keyof CardEnrollRequest, unknown>> = jsonObject(req);
@@ -89,7 +88,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardToken),
+      path: DEFAULT_PATHS.cardToken,
       handler: (req) => {
         requireForm(req);
         const client = authenticateClient(req, state);
@@ -121,7 +120,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardActivate),
+      path: DEFAULT_PATHS.cardActivate,
       handler: (req) => {
         const token = requireBearer(req, state, { kind: 'card' });
         const cardId = jsonObject(req).cardId;

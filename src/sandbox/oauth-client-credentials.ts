@@ -13,7 +13,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
   return [
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.clientCredentialsToken),
+      path: DEFAULT_PATHS.clientCredentialsToken,
       handler: (req) => {
         requireForm(req);
         const client = authenticateClient(req, state);
@@ -33,9 +33,4 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
       },
     },
   ];
-}
-
-/** `/x/{cc}/{bc}` → `/x/:cc/:bc`, so the emulator's routes follow the protocol's templates. */
-export function routePattern(template: string): string {
-  return template.replace(/\{(\w+)\}/g, ':$1');
 }

@@ -6,13 +6,13 @@
  */
 import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { catalogued } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { decryptPassword, e2eKeyOf } from '../citi/e2e.js';
 import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
+import { authenticateClient, callerToken, requireForm, requireGrant } from './guard.js';
 import { citiError, form, header, json, type Route } from './http.js';
-import { routePattern } from './oauth-client-credentials.js';
 import { pairTokenBody } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxState } from './state.js';
@@ -33,10 +33,10 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
 
   return [
     {
-      method: 'GET',
-      pattern: DEFAULT_PATHS.e2eKey,
+      // A catalogued API: the server's catalogue check has taken its two-legged token.
+      api: catalogued('GET', DEFAULT_PATHS.e2eKey),
       handler: async (req) => {
-        const token = requireBearer(req, state, { kind: 'two-legged' });
+        const token = callerToken(req);
         const { publicKey } = await keyPair();
         const now = state.now();
         const bizToken = 'BIZ' + randomBytes(24).toString('base64url');
@@ -46,7 +46,7 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.passwordToken),
+      path: DEFAULT_PATHS.passwordToken,
       handler: async (req) => {
         requireForm(req);
         const client = authenticateClient(req, state);

@@ -26,10 +26,10 @@ export function pairTokenBody(access: IssuedToken, refresh: IssuedToken): TokenR
 }
 
 /** `grant_type=refresh_token` for tokens of one kind: a new pair in the same family; the old refresh token is spent. */
-export function refreshRoute(state: SandboxState, pattern: string, kind: TokenKind): Route {
+export function refreshRoute(state: SandboxState, path: string, kind: TokenKind): Route {
   return {
     method: 'POST',
-    pattern,
+    path,
     handler: (req) => {
       requireForm(req);
       const client = authenticateClient(req, state);
@@ -64,10 +64,10 @@ export function refreshRoute(state: SandboxState, pattern: string, kind: TokenKi
  * Revocation of the client's tokens that `accepts` takes; the token's whole family goes with it.
  * An unknown or unaccepted token is not an error (RFC 7009); another client's token is refused.
  */
-export function revokeRoute(state: SandboxState, pattern: string, accepts: (token: IssuedToken) => boolean): Route {
+export function revokeRoute(state: SandboxState, path: string, accepts: (token: IssuedToken) => boolean): Route {
   return {
     method: 'POST',
-    pattern,
+    path,
     handler: (req) => {
       requireForm(req);
       const client = authenticateClient(req, state);
