@@ -3,7 +3,7 @@ import type { TokenKind } from '../citi/catalogue.js';
 import { parseBasicAuthorization, TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import { HEADERS, type GrantType } from '../citi/wire.js';
 import type { TLSSocket } from 'node:tls';
-import { citiError, header, oauthError, type SandboxRequest } from './http.js';
+import { citiError, form, header, oauthError, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
 import type { IssuedToken, SandboxClient, SandboxState } from './state.js';
 
 export function requireBearer(
@@ -58,6 +58,26 @@ export function authenticateClient(req: SandboxRequest, state: SandboxState): Sa
     }
   }
   return client;
+}
+
+/**
+ * A token endpoint at `path`: a form body from an authenticated client, handed to `answer` with
+ * the client. Every grant, refresh and revocation starts so.
+ */
+export function tokenEndpoint(
+  state: SandboxState,
+  path: string,
+  answer: (f: Record<string, string>, client: SandboxClient, req: SandboxRequest) => SandboxReply | Promise<SandboxReply>,
+): ProtocolRoute {
+  return {
+    method: 'POST',
+    path,
+    handler: (req) => {
+      requireForm(req);
+      const client = authenticateClient(req, state);
+      return answer(form(req), client, req);
+    },
+  };
 }
 
 /** A token endpoint's grant type: Citi answers one it does not serve with a bare 400 invalid_grant (not unsupported_grant_type). */

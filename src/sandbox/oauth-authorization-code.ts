@@ -9,7 +9,7 @@ import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
 import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
-import { authenticateClient, requireForm, requireGrant } from './guard.js';
+import { requireGrant, tokenEndpoint } from './guard.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxClient, type SandboxState } from './state.js';
@@ -108,35 +108,28 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         return issueCode(tx, tx.user);
       },
     },
-    {
-      method: 'POST',
-      path: DEFAULT_PATHS.authCodeToken,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, GRANT_TYPES.authorizationCode);
-        if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
-        const code = codes.get(f.code);
-        if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');
-        if (code.used) {
-          // A replayed code may have been stolen: the tokens issued for it go too (RFC 6749 4.1.2).
-          if (code.family) state.revokeFamily(code.family);
-          throw oauthError(400, 'invalid_grant', 'The authorization code has already been used');
-        }
-        code.used = true;
-        if (code.expiresAt <= state.now()) throw oauthError(400, 'invalid_grant', 'The authorization code has expired');
-        if (code.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The authorization code was issued to another client');
-        if (code.redirectUri !== f.redirect_uri) throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorize request');
-        if (code.challenge) {
-          if (!f.code_verifier || !PKCE_VERIFIER.test(f.code_verifier)) throw oauthError(400, 'invalid_grant', 'code_verifier is missing or malformed');
-          if (!safeEqual(s256Challenge(f.code_verifier), code.challenge)) throw oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
-        }
-        const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: code.scopes, withRefresh: true, user: code.user });
-        code.family = pair.access.family;
-        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+    tokenEndpoint(state, DEFAULT_PATHS.authCodeToken, (f, client) => {
+      requireGrant(f, GRANT_TYPES.authorizationCode);
+      if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
+      const code = codes.get(f.code);
+      if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');
+      if (code.used) {
+        // A replayed code may have been stolen: the tokens issued for it go too (RFC 6749 4.1.2).
+        if (code.family) state.revokeFamily(code.family);
+        throw oauthError(400, 'invalid_grant', 'The authorization code has already been used');
+      }
+      code.used = true;
+      if (code.expiresAt <= state.now()) throw oauthError(400, 'invalid_grant', 'The authorization code has expired');
+      if (code.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The authorization code was issued to another client');
+      if (code.redirectUri !== f.redirect_uri) throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorize request');
+      if (code.challenge) {
+        if (!f.code_verifier || !PKCE_VERIFIER.test(f.code_verifier)) throw oauthError(400, 'invalid_grant', 'code_verifier is missing or malformed');
+        if (!safeEqual(s256Challenge(f.code_verifier), code.challenge)) throw oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+      }
+      const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: code.scopes, withRefresh: true, user: code.user });
+      code.family = pair.access.family;
+      return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+    }),
     refreshRoute(state, DEFAULT_PATHS.authCodeRefresh, 'three-legged'),
     // Any token of this client: the emulator takes two-legged tokens here too (Citi publishes no revoke for them).
     revokeRoute(state, DEFAULT_PATHS.authCodeRevoke, () => true),

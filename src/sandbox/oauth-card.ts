@@ -9,8 +9,8 @@ import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { GRANT_TYPES, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
-import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
-import { citiError, form, json, jsonObject, oauthError, type Route } from './http.js';
+import { authenticateClient, requireBearer, requireGrant, tokenEndpoint } from './guard.js';
+import { citiError, json, jsonObject, oauthError, type Route } from './http.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
 import { FIXED_OTPS, findCardHolder } from './seed.js';
 import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
@@ -86,38 +86,32 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         return json({ ...answer, moreInfo: { controlFlowId: flow.controlFlowId } }, status);
       },
     },
-    {
-      method: 'POST',
-      path: DEFAULT_PATHS.cardToken,
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f: Partial<CardTokenForm> & Record<string, string> = form(req);
-        requireGrant(f, GRANT_TYPES.card);
-        const flow = cards.flows.get(f.controlFlowId ?? '');
-        if (!flow || flow.clientId !== client.clientId) throw citiError('invalidControlFlowId');
-        if (flow.expiresAt <= state.now()) {
-          cards.flows.delete(flow.controlFlowId);
-          throw citiError('invalidControlFlowId', 'Control flow ID is invalid: it has expired');
-        }
-        const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
-        if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
-        const unknown = scopes.find((s) => !(SCOPES.card as readonly string[]).includes(s));
-        if (unknown) throw oauthError(400, 'invalid_scope', `Unknown card scope "${unknown}": use ${SCOPES.card.join(', ')}`);
-        const otp = f.linkageConfirmationCode ?? '';
-        if (otp !== flow.otp && !(FIXED_OTPS as readonly string[]).includes(otp)) {
-          flow.attempts++;
-          const left = OTP_ATTEMPTS - flow.attempts;
-          if (left <= 0) cards.flows.delete(flow.controlFlowId);
-          throw citiError('invalidOtp', left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again', {
-            moreInfo: { remainingAttempts: Math.max(0, left) },
-          });
-        }
+    tokenEndpoint(state, DEFAULT_PATHS.cardToken, (fields, client) => {
+      const f: Partial<CardTokenForm> & Record<string, string> = fields;
+      requireGrant(f, GRANT_TYPES.card);
+      const flow = cards.flows.get(f.controlFlowId ?? '');
+      if (!flow || flow.clientId !== client.clientId) throw citiError('invalidControlFlowId');
+      if (flow.expiresAt <= state.now()) {
         cards.flows.delete(flow.controlFlowId);
-        const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
-        return json(pairTokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+        throw citiError('invalidControlFlowId', 'Control flow ID is invalid: it has expired');
+      }
+      const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
+      if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
+      const unknown = scopes.find((s) => !(SCOPES.card as readonly string[]).includes(s));
+      if (unknown) throw oauthError(400, 'invalid_scope', `Unknown card scope "${unknown}": use ${SCOPES.card.join(', ')}`);
+      const otp = f.linkageConfirmationCode ?? '';
+      if (otp !== flow.otp && !(FIXED_OTPS as readonly string[]).includes(otp)) {
+        flow.attempts++;
+        const left = OTP_ATTEMPTS - flow.attempts;
+        if (left <= 0) cards.flows.delete(flow.controlFlowId);
+        throw citiError('invalidOtp', left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again', {
+          moreInfo: { remainingAttempts: Math.max(0, left) },
+        });
+      }
+      cards.flows.delete(flow.controlFlowId);
+      const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
+      return json(pairTokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
+    }),
     {
       method: 'POST',
       path: DEFAULT_PATHS.cardActivate,

@@ -11,8 +11,8 @@ import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { decryptPassword, e2eKeyOf } from '../citi/e2e.js';
 import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { authenticateClient, callerToken, requireForm, requireGrant } from './guard.js';
-import { citiError, form, header, json, type Route } from './http.js';
+import { callerToken, requireGrant, tokenEndpoint } from './guard.js';
+import { citiError, header, json, type Route } from './http.js';
 import { pairTokenBody } from './oauth-token-pairs.js';
 import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxState } from './state.js';
@@ -44,28 +44,21 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         return json(e2eKeyOf(publicKey), 200, { [HEADERS.bizTokenResponse]: bizToken, 'cache-control': 'no-store' });
       },
     },
-    {
-      method: 'POST',
-      path: DEFAULT_PATHS.passwordToken,
-      handler: async (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, GRANT_TYPES.password);
-        const value = header(req, HEADERS.bizTokenRequest) ?? '';
-        const biz = bizTokens.get(value);
-        // Spent on first sight, whatever follows: a bizToken is good for one try.
-        bizTokens.delete(value);
-        if (!biz || biz.clientId !== client.clientId || biz.expiresAt <= state.now()) throw citiError('invalidBizToken');
-        if (!f.username || !f.password) throw citiError('invalidCredentials');
-        const { privateKey } = await keyPair();
-        const password = decryptPassword(f.password, privateKey);
-        const user = SANDBOX_USERS.find((u) => u.toLowerCase() === f.username!.trim().toLowerCase());
-        if (!user || password === undefined || !safeEqual(password, SANDBOX_PASSWORD)) throw citiError('invalidCredentials');
-        // A password-grant token carries /api and speaks for the customer to every customer API.
-        const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: true, user });
-        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+    tokenEndpoint(state, DEFAULT_PATHS.passwordToken, async (f, client, req) => {
+      requireGrant(f, GRANT_TYPES.password);
+      const value = header(req, HEADERS.bizTokenRequest) ?? '';
+      const biz = bizTokens.get(value);
+      // Spent on first sight, whatever follows: a bizToken is good for one try.
+      bizTokens.delete(value);
+      if (!biz || biz.clientId !== client.clientId || biz.expiresAt <= state.now()) throw citiError('invalidBizToken');
+      if (!f.username || !f.password) throw citiError('invalidCredentials');
+      const { privateKey } = await keyPair();
+      const password = decryptPassword(f.password, privateKey);
+      const user = SANDBOX_USERS.find((u) => u.toLowerCase() === f.username!.trim().toLowerCase());
+      if (!user || password === undefined || !safeEqual(password, SANDBOX_PASSWORD)) throw citiError('invalidCredentials');
+      // A password-grant token carries /api and speaks for the customer to every customer API.
+      const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: true, user });
+      return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+    }),
   ];
 }
