@@ -7,7 +7,7 @@
  */
 import { encryptPassword, isE2eKey, type E2eKey } from '../citi/e2e.js';
 import { DEFAULT_CHANNEL_ID, GRANT_TYPES, HEADERS } from '../citi/wire.js';
-import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
+import { isCitiError } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError } from '../errors.js';
@@ -64,7 +64,7 @@ function headerValue(res: HttpResponse, name: string): string | undefined {
  * credentials: known by its code alone, never by the words of its details.
  */
 function bizTokenRefused(res: HttpResponse): boolean {
-  return isCitiErrorBody(res.body) && res.body.code === CITI_ERRORS.invalidBizToken.body.code;
+  return isCitiError(res.body, 'invalidBizToken');
 }
 
 /** A new sign-in by the password grant; a refused bizToken is fetched again once. */

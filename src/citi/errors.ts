@@ -61,6 +61,11 @@ export const CITI_ERRORS = {
   /** A controlFlowId (card enrolment, transfer preprocess) that is unknown, expired or already used. */
   invalidControlFlowId: { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } },
   resourceNotFound: { status: 404, body: { type: 'error', code: 'resourceNotFound', details: 'The requested resource was not found' } },
+  /**
+   * A call without a valid client certificate (mutual TLS) [project-defined]; `moreInfo.reason`
+   * says why: `missing`, or OpenSSL's verification code (citi/mtls.ts reads them).
+   */
+  invalidClientCertificate: { status: 401, body: { type: 'error', code: 'invalidClientCertificate', details: 'The client certificate was refused' } },
   /** A path the API has, with a method it does not take. */
   methodNotAllowed: { status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: 'The method is not allowed on this path' } },
   serverUnavailable: { status: 503, body: { type: 'fatal', code: 'serverUnavailable', details: 'The service is unavailable' } },

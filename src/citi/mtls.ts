@@ -1,15 +1,9 @@
 /**
  * Why a client certificate was refused, one list for both sides: the emulator names the reason in
- * its 401 `invalidClientCertificate` answer (OpenSSL's verification code, or `missing`), and the
+ * its 401 `invalidClientCertificate` answer (citi/errors.ts) (OpenSSL's verification code, or `missing`), and the
  * client reads that reason, or the TLS alert of a server that refuses in the handshake, as one
  * of a few problems it can explain.
  */
-
-/**
- * Code of the 401 error body the emulator sends when a call lacks a valid client certificate
- * [project-defined]; `moreInfo.reason` says why (`missing` or OpenSSL's verification code).
- */
-export const CLIENT_CERTIFICATE_ERROR = 'invalidClientCertificate';
 
 export type ClientCertProblem = 'missing' | 'expired' | 'notYetValid' | 'untrusted' | 'refused';
 

@@ -14,6 +14,10 @@ export const HEADERS = {
   /** The E2E key's one-time token: answered as `bizToken`, handed back as `BizToken`. */
   bizTokenResponse: 'bizToken',
   bizTokenRequest: 'BizToken',
+  /** On every answer of Citi's gateway. */
+  globalTransactionId: 'x-global-transaction-id',
+  /** The emulator's own [project-defined]: `sandbox-fault: 503` makes it answer that status. */
+  sandboxFault: 'sandbox-fault',
 } as const;
 
 export const GRANT_TYPES = {

@@ -1,6 +1,6 @@
 /** Client-certificate failures of mutual TLS, however the server reports them, as one clear error (exit 3). */
-import { isCitiErrorBody } from '../citi/errors.js';
-import { CLIENT_CERTIFICATE_ERROR, clientCertProblem, type ClientCertProblem } from '../citi/mtls.js';
+import { isCitiError, isCitiErrorBody } from '../citi/errors.js';
+import { clientCertProblem, type ClientCertProblem } from '../citi/mtls.js';
 import { AuthError } from '../errors.js';
 
 const ATTACH = 'a client certificate: `citi login --cert FILE --key FILE` (or --p12 FILE) for a profile, --cert/--key for `citi client register`';
@@ -26,7 +26,7 @@ export function clientCertError(problem: ClientCertProblem, where: string, detai
 
 /** The emulator's 401 `invalidClientCertificate` answer as an AuthError; undefined for any other answer. */
 export function clientCertResponseError(status: number, body: unknown, where: string): AuthError | undefined {
-  if (status !== 401 || !isCitiErrorBody(body) || body.code !== CLIENT_CERTIFICATE_ERROR) return undefined;
+  if (status !== 401 || !isCitiErrorBody(body) || !isCitiError(body, 'invalidClientCertificate')) return undefined;
   const more = body.moreInfo;
   const reason = more && typeof more === 'object' && typeof more.reason === 'string' ? more.reason : undefined;
   const problem = reason ? clientCertProblem(reason) : undefined;

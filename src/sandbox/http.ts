@@ -42,10 +42,6 @@ export function citiError(name: keyof typeof CITI_ERRORS, details?: string, extr
   return new ReplyError({ status, body: { ...body, ...(details ? { details } : {}), ...extra } });
 }
 
-export function customError(status: number, body: CitiErrorBody): ReplyError {
-  return new ReplyError({ status, body });
-}
-
 export function oauthError(status: number, error: OAuthErrorBody['error'], description?: string): ReplyError {
   return new ReplyError({ status, body: { error, ...(description ? { error_description: description } : {}) } });
 }
@@ -100,7 +96,7 @@ export function isJsonRequest(req: SandboxRequest): boolean {
   return /application\/json/i.test(req.headers['content-type'] ?? '');
 }
 
-export function header(req: SandboxRequest, name: string): string | undefined {
+export function header(req: Pick<SandboxRequest, 'headers'>, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }

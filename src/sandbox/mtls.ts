@@ -6,9 +6,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { CLIENT_CERTIFICATE_ERROR, clientCertProblem } from '../citi/mtls.js';
+import { clientCertProblem } from '../citi/mtls.js';
 import { ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
-import { customError, type SandboxRequest } from './http.js';
+import { citiError, type SandboxRequest } from './http.js';
 
 export interface PeerCertificate {
   fingerprint256: string;
@@ -49,7 +49,7 @@ function describeReason(reason: string): string {
 }
 
 function clientCertificateError(reason: string, details: string) {
-  return customError(401, { type: 'error', code: CLIENT_CERTIFICATE_ERROR, details, moreInfo: { reason } });
+  return citiError('invalidClientCertificate', details, { moreInfo: { reason } });
 }
 
 /** The organizationIdentifier (2.5.4.97) of a certificate's subject, if it has one. */

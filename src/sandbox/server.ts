@@ -7,7 +7,8 @@ import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
 import { endpointKey, matchEndpoint, matchTemplate, redactPathSecrets } from '../citi/catalogue.js';
 import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
-import { citiError, ReplyError, type Handler, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
+import { HEADERS } from '../citi/wire.js';
+import { citiError, header, ReplyError, type Handler, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
 import { allRoutes } from './routes.js';
 import { DEFAULT_TTLS, SandboxState, type SandboxTtls } from './state.js';
@@ -146,7 +147,7 @@ async function handle(req: http.IncomingMessage, state: SandboxState, routes: Ro
   else if (tls) verifiedPeer(req);
   if (!url.pathname.startsWith(SANDBOX_BASE_PATH + '/')) throw citiError('resourceNotFound', `Paths start with ${SANDBOX_BASE_PATH}`);
   const path = url.pathname.slice(SANDBOX_BASE_PATH.length);
-  const fault = req.headers['sandbox-fault'];
+  const fault = header({ headers: req.headers }, HEADERS.sandboxFault);
   if (typeof fault === 'string' && /^5\d\d$/.test(fault)) {
     return { status: Number(fault), body: CITI_ERRORS.serverUnavailable.body };
   }
@@ -221,7 +222,7 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 }
 
 function send(res: http.ServerResponse, reply: SandboxReply): void {
-  const headers: Record<string, string> = { 'x-global-transaction-id': crypto.randomUUID(), ...reply.headers };
+  const headers: Record<string, string> = { [HEADERS.globalTransactionId]: crypto.randomUUID(), ...reply.headers };
   let payload = '';
   if (reply.html !== undefined) {
     headers['content-type'] = 'text/html; charset=utf-8';
