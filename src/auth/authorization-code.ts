@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import { s256Challenge } from '../citi/pkce.js';
+import { PKCE_METHOD, s256Challenge } from '../citi/pkce.js';
 import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
@@ -21,12 +21,12 @@ export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 export interface Pkce {
   verifier: string;
   challenge: string;
-  method: 'S256';
+  method: typeof PKCE_METHOD;
 }
 
 export function createPkce(): Pkce {
   const verifier = randomBytes(32).toString('base64url'); // 43 characters
-  return { verifier, challenge: s256Challenge(verifier), method: 'S256' };
+  return { verifier, challenge: s256Challenge(verifier), method: PKCE_METHOD };
 }
 
 export function createState(): string {
@@ -60,7 +60,7 @@ export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p:
     state: p.state,
     redirect_uri: p.redirectUri,
     code_challenge: p.codeChallenge,
-    code_challenge_method: 'S256',
+    code_challenge_method: PKCE_METHOD,
   };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();

@@ -3,6 +3,8 @@
  * the fields of the authorize request and the card enrollment. Header names are spelled as Citi
  * writes them; HTTP reads them in any case (got and Node lower-case them).
  */
+import type { PKCE_METHOD } from './pkce.js';
+
 export const HEADERS = {
   authorization: 'Authorization',
   /** A new UUID on every resource call. */
@@ -42,14 +44,19 @@ export interface AuthorizeQuery {
   state: string;
   redirect_uri: string;
   code_challenge: string;
-  code_challenge_method: 'S256';
+  code_challenge_method: typeof PKCE_METHOD;
+}
+
+/** How a request names a card holder: card enrollment, and the reward linkage of Pay with Points. */
+export interface CardHolderFields {
+  /** Four digits. */
+  lastFourDigitsCardNumber: string;
+  citiCardHolderPhoneNumber: string;
 }
 
 /** The JSON body of a card enrollment (`cardAuthorize`). */
-export interface CardEnrollRequest {
+export interface CardEnrollRequest extends CardHolderFields {
   grant_type: typeof GRANT_TYPES.card;
-  lastFourDigitsCardNumber: string;
-  citiCardHolderPhoneNumber: string;
   merchantCustomerReferenceId?: string;
 }
 

@@ -4,6 +4,7 @@
  * imported on first use.
  */
 import type { Agent as HttpsAgent } from 'node:https';
+import { BEARER } from '../citi/oauth.js';
 import { HEADERS } from '../citi/wire.js';
 import { ApiError, AuthError, type CliError } from '../errors.js';
 import { waitText } from '../util/duration.js';
@@ -102,7 +103,7 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...lower(req.headers) };
     if (req.bearer !== undefined) {
       // Keys here are lower-case (lower() above); Citi's uuid and client_id are already.
-      headers[HEADERS.authorization.toLowerCase()] = `Bearer ${req.bearer}`;
+      headers[HEADERS.authorization.toLowerCase()] = `${BEARER} ${req.bearer}`;
       headers[HEADERS.uuid] ??= crypto.randomUUID();
       headers[HEADERS.clientId] ??= this.options.clientId;
     }

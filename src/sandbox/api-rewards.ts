@@ -2,8 +2,8 @@
 import { catalogued } from '../citi/catalogue.js';
 import { numericValue } from '../citi/numbers.js';
 import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
-import { callerToken } from './guard.js';
-import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
+import { callerToken, requireCardHolder } from './guard.js';
+import { FIXED_OTPS, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
 
 const MIN_POINTS = 100;
@@ -28,14 +28,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       api: catalogued('POST', '/v1/apac/rewards/linkage'),
       handler: (req) => {
         const token = callerToken(req);
-        const body = jsonObject(req);
-        const lastFour = body.lastFourDigitsCardNumber;
-        const phone = body.citiCardHolderPhoneNumber;
-        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
-          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
-        }
-        const holder = findCardHolder(seed, lastFour, phone);
-        if (!holder) throw citiError('cardHolderNotFound');
+        const { holder } = requireCardHolder(state, jsonObject(req));
         const link: RewardLink = { rewardLinkCode: nextId(seed, 'rewardLink', 'RLC'), cardId: holder.cardId, clientId: token.clientId, activated: false, orders: [] };
         seed.rewardLinks.set(link.rewardLinkCode, link);
         return json({ rewardLinkCode: link.rewardLinkCode });

@@ -1,9 +1,10 @@
 /** Checks every resource call makes: bearer token, uuid and client_id headers, kind of token, scope. */
 import type { TokenKind } from '../citi/catalogue.js';
 import { parseBasicAuthorization, TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { HEADERS, type GrantType } from '../citi/wire.js';
+import { HEADERS, type CardHolderFields, type GrantType } from '../citi/wire.js';
 import type { TLSSocket } from 'node:tls';
 import { citiError, form, header, oauthError, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
+import { findCardHolder, type CardHolder } from './seed.js';
 import type { IssuedToken, SandboxClient, SandboxState } from './state.js';
 
 export function requireBearer(
@@ -83,6 +84,18 @@ export function tokenEndpoint(
 /** A token endpoint's grant type: Citi answers one it does not serve with a bare 400 invalid_grant (not unsupported_grant_type). */
 export function requireGrant(f: Record<string, string>, grantType: GrantType): void {
   if (f.grant_type !== grantType) throw oauthError(400, 'invalid_grant');
+}
+
+/** The seeded card holder a body names by card and phone (card enrollment, reward linkage): 400 when malformed or unknown. */
+export function requireCardHolder(state: SandboxState, body: Partial<Record<keyof CardHolderFields, unknown>>): { holder: CardHolder; lastFour: string; phone: string } {
+  const lastFour = body.lastFourDigitsCardNumber;
+  const phone = body.citiCardHolderPhoneNumber;
+  if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
+    throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
+  }
+  const holder = findCardHolder(state.seed, lastFour, phone);
+  if (!holder) throw citiError('cardHolderNotFound');
+  return { holder, lastFour, phone };
 }
 
 /** SHA-256 fingerprint of the client certificate presented on this connection, if any. */

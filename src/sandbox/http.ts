@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import type { CatalogueEntry, HttpMethod } from '../citi/catalogue.js';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
-import type { OAuthErrorBody } from '../citi/oauth.js';
+import type { OAuthErrorCode } from '../citi/oauth.js';
 import type { IssuedToken } from './state.js';
 
 export interface SandboxRequest {
@@ -42,7 +42,7 @@ export function citiError(name: keyof typeof CITI_ERRORS, details?: string, extr
   return new ReplyError({ status, body: { ...body, ...(details ? { details } : {}), ...extra } });
 }
 
-export function oauthError(status: number, error: OAuthErrorBody['error'], description?: string): ReplyError {
+export function oauthError(status: number, error: OAuthErrorCode, description?: string): ReplyError {
   return new ReplyError({ status, body: { error, ...(description ? { error_description: description } : {}) } });
 }
 

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
+import type { OAuthErrorCode } from '../citi/oauth.js';
+import { PKCE_METHOD, PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
 import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
@@ -40,7 +41,7 @@ const LOGIN_TTL_MS = 10 * 60_000;
 const LOGIN_PATH = DEFAULT_PATHS.authorize + '/login';
 const CONSENT_PATH = DEFAULT_PATHS.authorize + '/consent';
 
-const SCOPE_TEXT: Record<string, string> = {
+const SCOPE_TEXT: Record<(typeof SCOPES.threeLegged)[number], string> = {
   accounts_details_transactions: 'See your accounts, balances and transactions',
   customers_profiles: 'See your name, addresses, e-mail and phone numbers',
   cards: 'See your cards',
@@ -154,7 +155,7 @@ function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeR
     );
   }
   const st = q.get('state');
-  const back = (error: string, description: string) => new ReplyError(redirect(redirectUri, { error, error_description: description, state: st }));
+  const back = (error: OAuthErrorCode, description: string) => new ReplyError(redirect(redirectUri, { error, error_description: description, state: st }));
   if (q.get('response_type') !== 'code') throw back('unsupported_response_type', 'response_type must be code');
   const scopes = normaliseScopes(q.get('scope') ?? '').split(' ').filter(Boolean);
   if (!scopes.length) throw back('invalid_scope', 'scope is required');
@@ -162,7 +163,7 @@ function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeR
   if (unknown.length) throw back('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
   const challenge = q.get('code_challenge') ?? undefined;
   if (challenge !== undefined) {
-    if ((q.get('code_challenge_method') ?? 'plain') !== 'S256') throw back('invalid_request', 'code_challenge_method must be S256');
+    if ((q.get('code_challenge_method') ?? 'plain') !== PKCE_METHOD) throw back('invalid_request', `code_challenge_method must be ${PKCE_METHOD}`);
     if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) throw back('invalid_request', 'code_challenge is malformed');
   }
   return { clientId, redirectUri, scopes, state: st, ...(challenge ? { challenge } : {}) };
@@ -201,7 +202,7 @@ function loginPage(tx: string, req: AuthorizeRequest, error?: string, status = 2
 }
 
 function consentPage(tx: LoginTransaction): SandboxReply {
-  const items = tx.scopes.map((s) => `<li><b>${escapeHtml(s)}</b>: ${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join('\n');
+  const items = tx.scopes.map((s) => `<li><b>${escapeHtml(s)}</b>: ${escapeHtml(SCOPE_TEXT[s as keyof typeof SCOPE_TEXT] ?? s)}</li>`).join('\n');
   return page(
     200,
     'Allow access?',

@@ -9,10 +9,10 @@ import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { GRANT_TYPES, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
-import { authenticateClient, requireBearer, requireGrant, tokenEndpoint } from './guard.js';
+import { authenticateClient, requireBearer, requireCardHolder, requireGrant, tokenEndpoint } from './guard.js';
 import { citiError, json, jsonObject, oauthError, type Route } from './http.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
-import { FIXED_OTPS, findCardHolder } from './seed.js';
+import { FIXED_OTPS } from './seed.js';
 import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
 
 export interface ControlFlow {
@@ -64,13 +64,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         const client = authenticateClient(req, state);
         const body: Partial<Record<keyof CardEnrollRequest, unknown>> = jsonObject(req);
         if (body.grant_type !== GRANT_TYPES.card) throw citiError('invalidRequest', `grant_type must be ${GRANT_TYPES.card}`);
-        const lastFour = body.lastFourDigitsCardNumber;
-        const phone = body.citiCardHolderPhoneNumber;
-        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
-          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
-        }
-        const holder = findCardHolder(state.seed, lastFour, phone);
-        if (!holder) throw citiError('cardHolderNotFound');
+        const { holder, lastFour, phone } = requireCardHolder(state, body);
         const flow: ControlFlow = {
           controlFlowId: randomBytes(16).toString('hex'),
           clientId: client.clientId,

@@ -1,5 +1,5 @@
 /** Two-legged OAuth: the client credentials grant. */
-import { TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
+import { BEARER, TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { GRANT_TYPES } from '../citi/wire.js';
 import { json, oauthError, type Route } from './http.js';
@@ -17,7 +17,7 @@ export function clientCredentialsRoutes(state: SandboxState): Route[] {
       if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);
       const { access } = state.issue({ kind: 'two-legged', clientId: client.clientId, scopes: TWO_LEGGED_SCOPES, withRefresh: false });
       const body: TokenResponse = {
-        token_type: 'Bearer',
+        token_type: BEARER,
         access_token: access.value,
         expires_in: Math.max(1, Math.round((access.expiresAt - access.issuedAt) / 1000)),
         consented_on: Math.floor(access.issuedAt / 1000),

@@ -4,7 +4,7 @@
  * revocation (RFC 7009: one token of a pair takes the pair).
  */
 import type { TokenKind } from '../citi/catalogue.js';
-import { TOKEN_TYPE_HINTS, type TokenResponse } from '../citi/oauth.js';
+import { BEARER, TOKEN_TYPE_HINTS, type TokenResponse } from '../citi/oauth.js';
 import { GRANT_TYPES } from '../citi/wire.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
 import { json, oauthError, type Route } from './http.js';
@@ -14,7 +14,7 @@ const seconds = (t: IssuedToken) => Math.max(1, Math.round((t.expiresAt - t.issu
 
 export function pairTokenBody(access: IssuedToken, refresh: IssuedToken): TokenResponse {
   return {
-    token_type: 'Bearer',
+    token_type: BEARER,
     access_token: access.value,
     expires_in: seconds(access),
     consented_on: Math.floor(access.issuedAt / 1000),
