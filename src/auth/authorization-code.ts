@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { PKCE_METHOD, s256Challenge } from '../citi/pkce.js';
-import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
+import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery } from '../citi/wire.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
 import { canRefresh, isFresh, tokenKey, type TokenMap, type TokenRecord } from '../store/tokens.js';
@@ -66,7 +66,7 @@ export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p:
   return url.toString();
 }
 
-export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): Record<string, string> {
+export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): AuthorizationCodeForm {
   return { grant_type: GRANT_TYPES.authorizationCode, code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 

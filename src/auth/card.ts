@@ -74,7 +74,7 @@ export function validateEnrollResponse(res: HttpResponse): string {
   throw oauthFailure(res, 'Card enrollment');
 }
 
-export function cardTokenForm(controlFlowId: string, otp: string, scope: string): CardTokenForm & Record<string, string> {
+export function cardTokenForm(controlFlowId: string, otp: string, scope: string): CardTokenForm {
   return { grant_type: GRANT_TYPES.card, controlFlowId, linkageConfirmationCode: otp, scope };
 }
 

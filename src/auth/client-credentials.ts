@@ -1,13 +1,13 @@
 /** Two-legged tokens (client credentials grant), cached per profile and scope. */
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { GRANT_TYPES } from '../citi/wire.js';
+import { GRANT_TYPES, type ClientCredentialsForm } from '../citi/wire.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
 import { requestToken, toRecord } from './token-endpoint.js';
 
 export type TokenSource = 'cache' | 'new';
 
-export function clientCredentialsForm(scope: string): Record<string, string> {
+export function clientCredentialsForm(scope: string): ClientCredentialsForm {
   return { grant_type: GRANT_TYPES.clientCredentials, scope };
 }
 

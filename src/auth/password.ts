@@ -6,7 +6,7 @@
  * sign-in is needed, and never leaves this module but encrypted.
  */
 import { encryptPassword, isE2eKey, type E2eKey } from '../citi/e2e.js';
-import { DEFAULT_CHANNEL_ID, GRANT_TYPES, HEADERS } from '../citi/wire.js';
+import { DEFAULT_CHANNEL_ID, GRANT_TYPES, HEADERS, type PasswordForm } from '../citi/wire.js';
 import { isCitiError } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
@@ -24,7 +24,7 @@ export interface PasswordCredentials {
 
 export type PasswordSource = 'cache' | 'refreshed' | 'new';
 
-export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
+export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): PasswordForm {
   return { grant_type: GRANT_TYPES.password, scope, username, password: encryptedPassword };
 }
 

@@ -7,7 +7,7 @@ import { basicAuthorization, isOAuthErrorBody, type TokenResponse, type TokenTyp
 import { citiErrorLine, isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
-import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
+import { GRANT_TYPES, HEADERS, type RefreshForm, type RevocationForm } from '../citi/wire.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { canRefresh, isFresh, type TokenRecord } from '../store/tokens.js';
@@ -110,11 +110,11 @@ export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, 
  * The form of a revocation (RFC 7009) for a stored token: the refresh token while it lives (revoking
  * one of a pair revokes both), else the access token; with its token_type_hint.
  */
-export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: TokenTypeHint } {
+export function revocationForm(record: TokenRecord, now: number): RevocationForm & { token_type_hint: TokenTypeHint } {
   return canRefresh(record, now) ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
 }
 
-export function refreshForm(refreshToken: string): Record<string, string> {
+export function refreshForm(refreshToken: string): RefreshForm {
   return { grant_type: GRANT_TYPES.refreshToken, refresh_token: refreshToken };
 }
 

@@ -3,6 +3,7 @@
  * the fields of the authorize request and the card enrollment. Header names are spelled as Citi
  * writes them; HTTP reads them in any case (got and Node lower-case them).
  */
+import type { TokenTypeHint } from './oauth.js';
 import type { PKCE_METHOD } from './pkce.js';
 
 export const HEADERS = {
@@ -60,13 +61,15 @@ export interface CardEnrollRequest extends CardHolderFields {
   merchantCustomerReferenceId?: string;
 }
 
-/** The form that trades an enrollment's OTP for a card token (`cardToken`). */
-export interface CardTokenForm {
-  grant_type: typeof GRANT_TYPES.card;
-  controlFlowId: string;
-  linkageConfirmationCode: string;
-  scope: string;
-}
+// The forms of the token endpoints, one per grant, and of revocation (RFC 7009).
+export type ClientCredentialsForm = { grant_type: typeof GRANT_TYPES.clientCredentials; scope: string };
+export type AuthorizationCodeForm = { grant_type: typeof GRANT_TYPES.authorizationCode; code: string; redirect_uri: string; code_verifier: string };
+export type RefreshForm = { grant_type: typeof GRANT_TYPES.refreshToken; refresh_token: string };
+/** `password` is encrypted under the E2E key (citi/e2e.ts); the call carries the key's bizToken. */
+export type PasswordForm = { grant_type: typeof GRANT_TYPES.password; scope: string; username: string; password: string };
+/** Trades an enrollment's OTP for a card token (`cardToken`). */
+export type CardTokenForm = { grant_type: typeof GRANT_TYPES.card; controlFlowId: string; linkageConfirmationCode: string; scope: string };
+export type RevocationForm = { token: string; token_type_hint?: TokenTypeHint };
 
 /** Citi's channel for API callers, sent in the channelId header of the E2E key request. */
 export const DEFAULT_CHANNEL_ID = 'INTERNET';

@@ -3,7 +3,7 @@ import type { TokenKind } from '../citi/catalogue.js';
 import { parseBasicAuthorization, TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import { HEADERS, type CardHolderFields, type GrantType } from '../citi/wire.js';
 import type { TLSSocket } from 'node:tls';
-import { citiError, form, header, oauthError, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
+import { citiError, form, header, oauthError, type ProtocolRoute, type Received, type SandboxReply, type SandboxRequest } from './http.js';
 import { findCardHolder, type CardHolder } from './seed.js';
 import type { IssuedToken, SandboxClient, SandboxState } from './state.js';
 
@@ -65,10 +65,10 @@ export function authenticateClient(req: SandboxRequest, state: SandboxState): Sa
  * A token endpoint at `path`: a form body from an authenticated client, handed to `answer` with
  * the client. Every grant, refresh and revocation starts so.
  */
-export function tokenEndpoint(
+export function tokenEndpoint<F>(
   state: SandboxState,
   path: string,
-  answer: (f: Record<string, string>, client: SandboxClient, req: SandboxRequest) => SandboxReply | Promise<SandboxReply>,
+  answer: (f: Received<F>, client: SandboxClient, req: SandboxRequest) => SandboxReply | Promise<SandboxReply>,
 ): ProtocolRoute {
   return {
     method: 'POST',
@@ -76,13 +76,13 @@ export function tokenEndpoint(
     handler: (req) => {
       requireForm(req);
       const client = authenticateClient(req, state);
-      return answer(form(req), client, req);
+      return answer(form(req) as Received<F>, client, req);
     },
   };
 }
 
 /** A token endpoint's grant type: Citi answers one it does not serve with a bare 400 invalid_grant (not unsupported_grant_type). */
-export function requireGrant(f: Record<string, string>, grantType: GrantType): void {
+export function requireGrant(f: { grant_type?: string }, grantType: GrantType): void {
   if (f.grant_type !== grantType) throw oauthError(400, 'invalid_grant');
 }
 

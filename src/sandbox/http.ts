@@ -72,6 +72,9 @@ export interface ProtocolRoute {
   handler: Handler;
 }
 
+/** A form as it arrives: any of the fields of F, each a string. */
+export type Received<F> = { [K in keyof F]?: string };
+
 /** A form body as a string map; `{}` when the body is JSON or empty. */
 export function form(req: SandboxRequest): Record<string, string> {
   const b = req.body;

@@ -8,7 +8,7 @@ import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import type { OAuthErrorCode } from '../citi/oauth.js';
 import { PKCE_METHOD, PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
-import { GRANT_TYPES, type AuthorizeQuery } from '../citi/wire.js';
+import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
@@ -109,7 +109,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         return issueCode(tx, tx.user);
       },
     },
-    tokenEndpoint(state, DEFAULT_PATHS.authCodeToken, (f, client) => {
+    tokenEndpoint<AuthorizationCodeForm>(state, DEFAULT_PATHS.authCodeToken, (f, client) => {
       requireGrant(f, GRANT_TYPES.authorizationCode);
       if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
       const code = codes.get(f.code);

@@ -80,8 +80,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         return json({ ...answer, moreInfo: { controlFlowId: flow.controlFlowId } }, status);
       },
     },
-    tokenEndpoint(state, DEFAULT_PATHS.cardToken, (fields, client) => {
-      const f: Partial<CardTokenForm> & Record<string, string> = fields;
+    tokenEndpoint<CardTokenForm>(state, DEFAULT_PATHS.cardToken, (f, client) => {
       requireGrant(f, GRANT_TYPES.card);
       const flow = cards.flows.get(f.controlFlowId ?? '');
       if (!flow || flow.clientId !== client.clientId) throw citiError('invalidControlFlowId');

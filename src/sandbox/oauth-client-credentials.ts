@@ -1,7 +1,7 @@
 /** Two-legged OAuth: the client credentials grant. */
 import { BEARER, TWO_LEGGED_SCOPE, type TokenResponse } from '../citi/oauth.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import { GRANT_TYPES } from '../citi/wire.js';
+import { GRANT_TYPES, type ClientCredentialsForm } from '../citi/wire.js';
 import { json, oauthError, type Route } from './http.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
 import type { SandboxState } from './state.js';
@@ -11,7 +11,7 @@ const TWO_LEGGED_SCOPES = [TWO_LEGGED_SCOPE];
 
 export function clientCredentialsRoutes(state: SandboxState): Route[] {
   return [
-    tokenEndpoint(state, DEFAULT_PATHS.clientCredentialsToken, (f, client) => {
+    tokenEndpoint<ClientCredentialsForm>(state, DEFAULT_PATHS.clientCredentialsToken, (f, client) => {
       requireGrant(f, GRANT_TYPES.clientCredentials);
       if (!f.scope) throw oauthError(400, 'invalid_request', 'scope is required (use /api)');
       if (f.scope !== TWO_LEGGED_SCOPE) throw oauthError(400, 'invalid_scope', `Unknown scope "${f.scope}": two-legged tokens take /api`);

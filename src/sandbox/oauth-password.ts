@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { catalogued } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { decryptPassword, e2eKeyOf } from '../citi/e2e.js';
-import { GRANT_TYPES, HEADERS } from '../citi/wire.js';
+import { GRANT_TYPES, HEADERS, type PasswordForm } from '../citi/wire.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import { callerToken, requireGrant, tokenEndpoint } from './guard.js';
 import { citiError, header, json, type Route } from './http.js';
@@ -44,7 +44,7 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
         return json(e2eKeyOf(publicKey), 200, { [HEADERS.bizTokenResponse]: bizToken, 'cache-control': 'no-store' });
       },
     },
-    tokenEndpoint(state, DEFAULT_PATHS.passwordToken, async (f, client, req) => {
+    tokenEndpoint<PasswordForm>(state, DEFAULT_PATHS.passwordToken, async (f, client, req) => {
       requireGrant(f, GRANT_TYPES.password);
       const value = header(req, HEADERS.bizTokenRequest) ?? '';
       const biz = bizTokens.get(value);

@@ -5,7 +5,7 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import { BEARER, TOKEN_TYPE_HINTS, type TokenResponse } from '../citi/oauth.js';
-import { GRANT_TYPES } from '../citi/wire.js';
+import { GRANT_TYPES, type RefreshForm, type RevocationForm } from '../citi/wire.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
 import { json, oauthError, type Route } from './http.js';
 import type { IssuedToken, SandboxState } from './state.js';
@@ -27,7 +27,7 @@ export function pairTokenBody(access: IssuedToken, refresh: IssuedToken): TokenR
 
 /** `grant_type=refresh_token` for tokens of one kind: a new pair in the same family; the old refresh token is spent. */
 export function refreshRoute(state: SandboxState, path: string, kind: TokenKind): Route {
-  return tokenEndpoint(state, path, (f, client) => {
+  return tokenEndpoint<RefreshForm>(state, path, (f, client) => {
     requireGrant(f, GRANT_TYPES.refreshToken);
     if (!f.refresh_token) throw oauthError(400, 'invalid_request', 'refresh_token is required');
     const { token, reason } = state.liveToken(f.refresh_token, 'refresh');
@@ -58,7 +58,7 @@ export function refreshRoute(state: SandboxState, path: string, kind: TokenKind)
  * An unknown or unaccepted token is not an error (RFC 7009); another client's token is refused.
  */
 export function revokeRoute(state: SandboxState, path: string, accepts: (token: IssuedToken) => boolean): Route {
-  return tokenEndpoint(state, path, (f, client) => {
+  return tokenEndpoint<RevocationForm>(state, path, (f, client) => {
     if (!f.token) throw oauthError(400, 'invalid_request', 'token is required');
     const hint = f.token_type_hint;
     if (hint !== undefined && !TOKEN_TYPE_HINTS.includes(hint)) {
