@@ -48,6 +48,9 @@ export interface AuthorizeQuery {
   code_challenge_method: typeof PKCE_METHOD;
 }
 
+/** What the authorize endpoint adds to the redirect URI: a `code`, or an OAuth `error`; always the request's `state`. */
+export type AuthorizeRedirect = { code: string; state: string; error: string; error_description: string };
+
 /** How a request names a card holder: card enrollment, and the reward linkage of Pay with Points. */
 export interface CardHolderFields {
   /** Four digits. */

@@ -8,7 +8,7 @@ import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import type { OAuthErrorCode } from '../citi/oauth.js';
 import { PKCE_METHOD, PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
-import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery } from '../citi/wire.js';
+import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery, type AuthorizeRedirect } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
 import { requireGrant, tokenEndpoint } from './guard.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
@@ -179,7 +179,7 @@ function redirectAllowed(client: SandboxClient, uri: string): boolean {
   }
 }
 
-function redirect(uri: string, params: Record<string, string | null>): SandboxReply {
+function redirect(uri: string, params: { [K in keyof AuthorizeRedirect]?: string | null }): SandboxReply {
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== null) url.searchParams.set(k, v);
   return { status: 302, headers: { location: url.toString(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, html: '' };
