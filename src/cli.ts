@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import type { FactoryOverrides } from './factory.js';
 import { processIO, type IO } from './ui/io.js';
-import { packageVersion } from './entry.js';
+import { packageVersion } from './util/version.js';
 import type { CommandEnv } from './commands/shared.js';
 import { register as registerLogin } from './commands/login.js';
 import { register as registerToken } from './commands/token.js';

@@ -1,20 +1,12 @@
 /**
- * What bin/citi.js runs. It imports nothing of the package's own, so start-up stays near Node's:
- * `citi --version` loads nothing more, and everything else loads the program (commander and the
- * commands' options, cli.ts) on demand; each command's code loads when it runs.
+ * What bin/citi.js runs. Built, it imports nothing of the package's own, so start-up stays near
+ * Node's: `citi --version` loads nothing more, and everything else loads the program (commander and
+ * the commands' options, cli.ts) on demand; each command's code loads when it runs.
  */
-import { readFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 
 declare const CITI_SANDBOX_VERSION: string | undefined;
-
-/** The package's version: set by the bundler (scripts/build.mjs), else read from package.json (tests run the sources). */
-export function packageVersion(): string {
-  if (typeof CITI_SANDBOX_VERSION === 'string') return CITI_SANDBOX_VERSION;
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * Node 22 and newer keep compiled code in a cache folder ($XDG_CACHE_HOME/citi-sandbox, else
@@ -36,7 +28,9 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
 export async function run(argv: string[] = process.argv): Promise<number> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(packageVersion() + '\n');
+    // The bundler writes the version in (util/version.ts has the whole story): this file alone is read.
+    const version = typeof CITI_SANDBOX_VERSION === 'string' ? CITI_SANDBOX_VERSION : (await import('./util/version.js')).packageVersion();
+    process.stdout.write(version + '\n');
     return 0;
   }
   enableCompileCache();

@@ -154,7 +154,7 @@ export class Factory {
   }
 
   private async tlsMaterial(profile: ResolvedProfile, given: string | undefined): Promise<TlsClientOptions> {
-    const { loadClientTls } = await import('./tls/material.js');
+    const { loadClientTls } = await import('./http/tls-material.js');
     return loadClientTls(profile.tls ?? {}, (file) =>
       this.p12Passphrase(file, {
         ...(given !== undefined ? { given } : {}),

@@ -7,7 +7,7 @@ import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, validateBaseUrl, type 
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
-import { stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
+import { stdinPassphrase, tlsSettingsFrom } from '../http/tls-material.js';
 import { colorOn } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';

@@ -20,7 +20,7 @@ import {
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
-import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../tls/material.js';
+import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../http/tls-material.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
 import { canPrompt, colorOn, readSecretFromStdin } from '../ui/io.js';
 import { printJson } from '../ui/output.js';

@@ -14,7 +14,7 @@ export interface LoginOptions {
   redirectUri?: string;
   verify?: boolean;
   json?: boolean;
-  /** A client certificate for mutual TLS (see src/tls/material.ts). */
+  /** A client certificate for mutual TLS (see src/http/tls-material.ts). */
   cert?: string;
   key?: string;
   p12?: string;

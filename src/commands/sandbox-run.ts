@@ -1,14 +1,16 @@
 /** The implementation of `citi sandbox`, loaded when the command runs. */
 import path from 'node:path';
+import { PASSPHRASE_ENV } from '../config/options.js';
 import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
+import { stdinPassphrase } from '../http/tls-material.js';
 import type { SandboxOptions } from '../sandbox/server.js';
 import { colorOn } from '../ui/io.js';
+import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
-import { prepareSandboxTls } from './sandbox-tls.js';
 import { durationFlag } from './shared.js';
-import type { SandboxStartOptions } from './sandbox.js';
+import type { SandboxCertsOptions, SandboxStartOptions } from './sandbox.js';
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
   // Lifetimes, compared with the clock; no timer waits for them.
@@ -42,7 +44,7 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
   const options = sandboxOptionsFrom(opts);
   const { startSandbox } = await import('../sandbox/server.js');
   const log = opts.quiet ? undefined : (line: string) => f.io.stderr.write(`[sandbox] ${line}\n`);
-  const tls = await prepareSandboxTls(opts);
+  const tls = await withCerts((certs) => certs.prepareSandboxTls(opts));
   let sandbox;
   try {
     sandbox = await startSandbox({ ...options, ...(log ? { log } : {}), ...(tls ? { tls: tls.options } : {}) });
@@ -87,4 +89,30 @@ export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Pr
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
+}
+
+/** The emulator's certificate sets (loaded when used); a problem with one is the user's to fix: exit 2, with its hint. */
+async function withCerts<T>(use: (certs: typeof import('../sandbox/certs-run.js')) => Promise<T>): Promise<T> {
+  const certs = await import('../sandbox/certs-run.js');
+  try {
+    return await use(certs);
+  } catch (err) {
+    if (err instanceof certs.CertsError) throw new UsageError(err.message, err.hint);
+    throw err;
+  }
+}
+
+export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Promise<void> {
+  const set = await withCerts((certs) =>
+    certs.writeSandboxCerts(opts, async () => (await stdinPassphrase(f.io, opts.p12PassphraseStdin)).given ?? (f.io.env[PASSPHRASE_ENV] || undefined)),
+  );
+  if (opts.json) {
+    await printJson(f.io, { dir: set.dir, organizationIdentifier: set.organizationIdentifier, files: set.files });
+    return;
+  }
+  const s = await style(colorOn(f.io, 'stderr'));
+  f.info(`${s.green('✓')} Test certificates for the PSD2 path written to ${s.bold(set.dir)} (organizationIdentifier ${set.organizationIdentifier})`);
+  for (const file of Object.values(set.files)) f.info(`  ${file}`);
+  if (set.defaultPassphrase) f.info(`  client.p12 passphrase: "${set.defaultPassphrase}" (the default for test files; set ${PASSPHRASE_ENV} to choose one)`);
+  f.info(`  next: citi sandbox start --tls --certs ${opts.out} --client-ca ${path.join(opts.out!, path.basename(set.files.ca))}`);
 }

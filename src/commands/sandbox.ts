@@ -1,6 +1,6 @@
 /** `citi sandbox start`: the local emulator of Citi's sandbox, on loopback. */
 import type { Command } from 'commander';
-import type { SandboxCertsOptions, SandboxTlsFlags } from './sandbox-tls.js';
+import type { SandboxCertsFlags, SandboxTlsFlags } from '../sandbox/certs-run.js';
 import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
 
 export interface SandboxStartOptions extends SandboxTlsFlags {
@@ -19,6 +19,11 @@ export interface SandboxStartOptions extends SandboxTlsFlags {
   quiet?: boolean;
   detach?: boolean;
   pidFile?: string;
+}
+
+export interface SandboxCertsOptions extends SandboxCertsFlags {
+  p12PassphraseStdin?: boolean;
+  json?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -84,5 +89,5 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--force', 'replace a set already in the folder')
     .option('--json', 'print {dir, organizationIdentifier, files} as JSON')
     .addHelpText('after', examples('citi sandbox certs --out ./certs', 'citi sandbox certs --out ./certs --org-id PSDDE-BAFIN-987654 --json'))
-    .action(async (opts: SandboxCertsOptions, cmd: Command) => (await import('./sandbox-tls.js')).runSandboxCerts(await factoryFor(cmd, env), opts));
+    .action(async (opts: SandboxCertsOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxCerts(await factoryFor(cmd, env), opts));
 }

@@ -12,7 +12,7 @@ import { clientCertProblem } from '../citi/mtls.js';
 import { clientCertError, clientCertResponseError } from './mtls.js';
 import { Proxies, type ProxyRoute } from './proxy.js';
 import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
-import { packageVersion } from '../entry.js';
+import { packageVersion } from '../util/version.js';
 import { safeDecode } from '../util/decode.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -38,8 +38,9 @@ interface IssuedCode extends AuthorizeRequest {
 }
 
 const LOGIN_TTL_MS = 10 * 60_000;
-const LOGIN_PATH = DEFAULT_PATHS.authorize + '/login';
-const CONSENT_PATH = DEFAULT_PATHS.authorize + '/consent';
+/** Where the sign-in and consent forms post (under the sandbox base path); tests drive the pages through them. */
+export const LOGIN_PATH = DEFAULT_PATHS.authorize + '/login';
+export const CONSENT_PATH = DEFAULT_PATHS.authorize + '/consent';
 
 const SCOPE_TEXT: Record<(typeof SCOPES.threeLegged)[number], string> = {
   accounts_details_transactions: 'See your accounts, balances and transactions',

@@ -4,13 +4,14 @@
  * the command in BROWSER. The openers here are scripts first on PATH, and Chromium clicking through
  * the emulator's pages. Every opener process is stopped after its test.
  */
+import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alive, onCleanup, ROOT, spawnCli, tempConfigHome } from '../helpers/cli.js';
 import { inCI } from '../helpers/keychain.js';
-import { AUTHORIZE_URL, setup, startCli, storedTokens } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, setup, startCli, storedTokens } from '../helpers/three-legged-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -42,6 +43,20 @@ async function stopGroup(pidFile: string): Promise<void> {
   } catch {
     // already gone
   }
+}
+
+/**
+ * The Chromium BROWSER script, bundled with the consent-page helper it uses. It lands in a folder
+ * under the package (.tmp/, ignored by git) so that it finds playwright-core in node_modules.
+ */
+async function consentInChromium(): Promise<string> {
+  await fs.mkdir(path.join(ROOT, '.tmp'), { recursive: true });
+  const dir = await fs.mkdtemp(path.join(ROOT, '.tmp', 'consent-'));
+  onCleanup(() => fs.rm(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'consent-in-chromium.mjs');
+  const entry = path.join(ROOT, 'test', 'e2e', 'fixtures', 'consent-in-chromium.ts');
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', external: ['playwright-core'], outfile: script, logLevel: 'error' });
+  return script;
 }
 
 async function waitForFile(file: string, timeoutMs = 20_000): Promise<string> {
@@ -129,7 +144,7 @@ describe('citi token --three-legged opens the browser for real', () => {
     const outDir = await tempConfigHome();
     const out = path.join(outDir, 'consent.json');
     onCleanup(() => stopBrowserScript(`${out}.pid`));
-    const script = path.join(ROOT, 'test', 'e2e', 'fixtures', 'consent-in-chromium.mjs');
+    const script = await consentInChromium();
     const browserEnv: NodeJS.ProcessEnv = { ...env, CI: 'true', CONSENT_OUT: out, BROWSER: `'${process.execPath}' '${script}' %s` };
     delete browserEnv.DISPLAY;
     const run = startCli(['token', '--three-legged', '--scope', 'accounts_details_transactions', '--timeout', '60s'], browserEnv);

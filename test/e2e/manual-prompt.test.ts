@@ -1,6 +1,11 @@
-/** `citi token --three-legged --manual` on a real terminal: paste the redirect, or time out and exit. */
+/**
+ * `citi token --three-legged --manual` on a real terminal: paste the redirect, or time out and exit.
+ * The time-out test has a twin at the end of this file with the prompter double in this process
+ * (test/helpers/prompter.ts), a prompt nobody answers.
+ */
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { NEVER, scriptedPrompter } from '../helpers/prompter.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 import { requireTmux, terminal } from '../helpers/tmux.js';
 
@@ -35,5 +40,16 @@ describe.skipIf(!hasTmux)('--manual on a terminal', () => {
     await t.waitFor('Paste the address');
     expect(await t.exitCode(10_000)).toBe(3);
     expect(await t.screen()).toContain('error: No redirect URL was pasted within 2s');
+  });
+});
+
+describe('--manual with the prompter double: twin of the terminal test above', () => {
+  it('twin of "gives up after --timeout with exit 3 and lets go of the terminal"', async () => {
+    const env = await personEnv({ CITI_BASE_URL: 'http://127.0.0.1:9/gcb/api', CITI_CLIENT_ID: 'a', CITI_CLIENT_SECRET: 'b' });
+    const prompter = scriptedPrompter([NEVER]);
+    const res = await runCli(['token', '--three-legged', '--manual', '--timeout', '2s'], { env, terminal: true, overrides: { prompter } });
+    expect(res.code).toBe(3);
+    expect(prompter.asked.map((q) => `${q.kind} ${q.message}`)).toEqual(['input Paste the address the browser was sent to']);
+    expect(res.stderr).toContain('error: No redirect URL was pasted within 2s');
   });
 });

@@ -8,11 +8,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onCleanup, runCli, spawnCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox, sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
-import { setup, sleep, storedTokens } from './three-legged-helpers.js';
+import { setup, sleep, storedTokens } from '../helpers/three-legged-cli.js';
 import { strictServer } from '../helpers/strict-server.js';
 import { e2eKeyOf } from '../../src/citi/e2e.js';
+import { basicAuthorization } from '../../src/citi/oauth.js';
+import { SANDBOX_PASSWORD } from '../helpers/consent.js';
 
-const PASSWORD = 'P@ssUser1$';
+const PASSWORD = SANDBOX_PASSWORD;
 
 async function passwordRecord(home: string) {
   const tokens = Object.values(await storedTokens(home)).filter((r) => r.kind === 'password');
@@ -296,7 +298,7 @@ describe('the bizToken', () => {
         spent = true;
         const grant = await fetch(sb.url + '/password/oauth2/token/sg/gcb', {
           method: 'POST',
-          headers: { authorization: 'Basic ' + Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded', BizToken: headers.get('bizToken')! },
+          headers: { authorization: basicAuthorization(sb.clientId, sb.clientSecret), 'content-type': 'application/x-www-form-urlencoded', BizToken: headers.get('bizToken')! },
           body: new URLSearchParams({ grant_type: 'password', scope: '/api', username: 'SandboxUser1', password: '00' }),
         });
         expect(grant.status).toBe(401);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { requireTmux, terminal } from '../helpers/tmux.js';
-import { AUTHORIZE_URL, followAuthorize, setup, startCli } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, followAuthorize, setup, startCli } from '../helpers/three-legged-cli.js';
 
 const hasTmux = await requireTmux();
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort, spawnCli, tempConfigHome, testEnv, withoutStoreWarning } from '../helpers/cli.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 import { rfcBasic, strictServer, type Seen } from '../helpers/strict-server.js';
-import { followAuthorize, startCli } from './three-legged-helpers.js';
+import { followAuthorize, startCli } from '../helpers/three-legged-cli.js';
 
 // Each character that plain `base64(id:secret)` gets wrong: + % : space, and non-ASCII letters.
 // The ID stays within Latin-1, as it also travels in the client_id header of resource calls.

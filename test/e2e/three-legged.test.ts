@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { KeychainStore } from '../../src/store/keychain-store.js';
 import { onCleanup } from '../helpers/cli.js';
 import { requireSecretService } from '../helpers/keychain.js';
-import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from './three-legged-helpers.js';
+import { AUTHORIZE_URL, count, driveConsent, followAuthorize, setup, sleep, startCli, storedTokens, threeLegged } from '../helpers/three-legged-cli.js';
+import { basicAuthorization } from '../../src/citi/oauth.js';
 
 const REFRESH_LINE = 'POST /gcb/api/authCode/oauth2/refresh 200';
 
@@ -170,7 +171,7 @@ describe('refresh, concurrency, revoke and status', () => {
     const stored = await threeLegged(home);
     const revoke = await fetch(sb.url + '/authCode/oauth2/revoke', {
       method: 'POST',
-      headers: { authorization: 'Basic ' + Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64'), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: basicAuthorization(sb.clientId, sb.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: stored.refreshToken!, token_type_hint: 'refresh_token' }),
     });
     expect(revoke.status).toBe(200);

@@ -76,10 +76,14 @@ export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
   return { ...env, XDG_CONFIG_HOME: home, NO_COLOR: '1', ...extra };
 }
 
-/** Runs `citi ARGS` in this process with captured streams. */
+/**
+ * Runs `citi ARGS` in this process with captured streams. `tty` makes stdout and stderr look like a
+ * terminal; `terminal` makes stdin look like one too, so the CLI may prompt (through an injected
+ * prompter double, test/helpers/prompter.ts).
+ */
 export async function runCli(
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; stdin?: string; overrides?: FactoryOverrides; tty?: boolean },
+  opts: { env: NodeJS.ProcessEnv; stdin?: string; overrides?: FactoryOverrides; tty?: boolean; terminal?: boolean },
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -89,9 +93,9 @@ export async function runCli(
   stderr.on('data', (c) => (err += String(c)));
   const stdin = Readable.from(opts.stdin !== undefined ? [opts.stdin] : []);
   const io: IO = {
-    stdout: Object.assign(stdout, { isTTY: Boolean(opts.tty) }),
-    stderr: Object.assign(stderr, { isTTY: Boolean(opts.tty) }),
-    stdin: Object.assign(stdin, { isTTY: false }),
+    stdout: Object.assign(stdout, { isTTY: Boolean(opts.tty || opts.terminal) }),
+    stderr: Object.assign(stderr, { isTTY: Boolean(opts.tty || opts.terminal) }),
+    stdin: Object.assign(stdin, { isTTY: Boolean(opts.terminal) }),
     env: opts.env,
     color: false,
   };

@@ -7,6 +7,7 @@ import { FileStore } from '../../src/store/file-store.js';
 import { KeychainStore } from '../../src/store/keychain-store.js';
 import type { SecretStore } from '../../src/store/secret-store.js';
 import { lockDir } from '../../src/config/paths.js';
+import { isCI } from '../../src/ui/io.js';
 
 export async function secretServiceAvailable(): Promise<{ ok: boolean; why?: string }> {
   try {
@@ -17,7 +18,8 @@ export async function secretServiceAvailable(): Promise<{ ok: boolean; why?: str
   }
 }
 
-export const inCI = Boolean(process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0');
+/** CI as the CLI itself reads it. */
+export const inCI = isCI(process.env);
 
 /** Decides once per file: returns true to run; logs why when skipping; throws in CI when unavailable. */
 export async function requireSecretService(): Promise<boolean> {

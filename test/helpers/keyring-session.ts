@@ -14,6 +14,8 @@ import { onCleanup, tempConfigHome } from './cli.js';
 
 export type KeyringState = 'unlocked' | 'locked' | 'no-service';
 
+const SECRET_SERVICE = 'org.freedesktop.secrets';
+
 function missingTool(): string | undefined {
   for (const tool of ['dbus-run-session', 'gnome-keyring-daemon']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return tool;
@@ -61,7 +63,11 @@ export async function keyringSession(state: KeyringState, dataHome: string): Pro
     args = [`--config-file=${conf}`, '--', 'sh', '-c', report];
   } else {
     const daemon = state === 'unlocked' ? 'printf %s test | gnome-keyring-daemon --unlock --components=secrets' : 'gnome-keyring-daemon --components=secrets </dev/null';
-    args = ['--', 'sh', '-c', `export $(${daemon}) >/dev/null; ${report}`];
+    // The daemon prints its environment before it owns its bus name: wait for the name, or a client
+    // (or a paused daemon) would meet no Secret Service and D-Bus would start Debian's, locked.
+    const owned = `dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:${SECRET_SERVICE} | grep -q true`;
+    const waitForName = `i=0; until ${owned}; do i=$((i+1)); [ $i -lt 400 ] || exit 1; sleep 0.05; done`;
+    args = ['--', 'sh', '-c', `export $(${daemon}) >/dev/null; ${waitForName}; ${report}`];
   }
   // stdin stays open: `cat` holds the session until it is closed.
   const child = spawn('dbus-run-session', args, { env: { ...process.env, XDG_DATA_HOME: dataHome }, stdio: ['pipe', 'pipe', 'pipe'] });

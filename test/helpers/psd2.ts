@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { accounts } from '../../src/store/secret-store.js';
 import { KeychainStore } from '../../src/store/keychain-store.js';
-import { createCa, createClientCert, createServerCert, toPkcs12, type ClientCertOptions, type KeyAndCert } from '../../src/tls/certs.js';
+import { createCa, createClientCert, createServerCert, toPkcs12, type ClientCertOptions, type KeyAndCert } from '../../src/sandbox/certs.js';
 import { onCleanup, tempConfigHome } from './cli.js';
 
 export interface TestPki {

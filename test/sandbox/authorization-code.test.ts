@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decide, signOn, txOf } from '../helpers/consent.js';
 import { sandbox } from '../helpers/sandbox.js';
-import { api, authorizeUrl, basic, consent, exchange, pkce, REDIRECT, signIn, tokenCall } from './three-legged-helpers.js';
+import { api, authorizeUrl, basic, consent, exchange, pkce, REDIRECT, signIn, tokenCall } from '../helpers/three-legged.js';
 
 describe('emulator: authorize endpoint and pages', () => {
   it('serves a sign-in page, then a consent page listing the scopes, then redirects with code and state', async () => {
@@ -13,15 +14,15 @@ describe('emulator: authorize endpoint and pages', () => {
     expect(html).toContain('SandboxUser1, SandboxUser2, SandboxUser3, SandboxUser4, SandboxUser5');
     expect(html).not.toContain('<script');
 
-    const tx = /name="tx" value="([^"]+)"/.exec(html)![1]!;
-    const bad = await fetch(s.url + '/authCode/oauth2/authorize/login', { method: 'POST', body: new URLSearchParams({ tx, username: 'SandboxUser2', password: 'wrong' }) });
+    const tx = txOf(html);
+    const bad = await signOn(s.url, tx, { user: 'SandboxUser2', password: 'wrong' });
     expect(bad.status).toBe(401);
     expect(await bad.text()).toContain('The user ID or password is not correct.');
-    const ok = await fetch(s.url + '/authCode/oauth2/authorize/login', { method: 'POST', body: new URLSearchParams({ tx, username: 'SandboxUser2', password: 'P@ssUser1$' }) });
+    const ok = await signOn(s.url, tx, { user: 'SandboxUser2' });
     const consentHtml = await ok.text();
     expect(consentHtml).toContain('Signed on as <b id="user">SandboxUser2</b>');
     for (const scope of ['accounts_details_transactions', 'customers_profiles', 'cards', 'personal_domestic_transfers']) expect(consentHtml).toContain(`<b>${scope}</b>`);
-    const done = await fetch(s.url + '/authCode/oauth2/authorize/consent', { method: 'POST', body: new URLSearchParams({ tx, decision: 'allow' }), redirect: 'manual' });
+    const done = await decide(s.url, tx, 'allow');
     expect(done.status).toBe(302);
     const back = new URL(done.headers.get('location')!);
     expect(back.origin + back.pathname).toBe(REDIRECT);

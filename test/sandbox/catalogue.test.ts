@@ -14,7 +14,7 @@ import { resolveRef } from '../../src/citi/schema-ref.js';
 import { flowFamily, isPreprocess } from '../../src/sandbox/api-catalogue.js';
 import { transferAccountId } from '../../src/sandbox/seed-users.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server.js';
-import { basic, signIn, tokenCall } from './three-legged-helpers.js';
+import { basic, signIn, tokenCall } from '../helpers/three-legged.js';
 
 let s: RunningSandbox;
 // Loaded before the tests are collected: which endpoints have a required field decides the cases.

@@ -7,7 +7,7 @@ import { CITI_ERRORS } from '../../src/citi/errors.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { modelProblems } from '../helpers/citi-models.js';
 import { sandbox } from '../helpers/sandbox.js';
-import { api, basic, signIn, tokenCall } from './three-legged-helpers.js';
+import { api, basic, signIn, tokenCall } from '../helpers/three-legged.js';
 
 const INVALID_REQUEST = { type: 'invalid', code: 'invalidRequest', details: 'Missing or invalid Parameters' };
 const MOVE = '/v1/moneyMovement/personalDomesticTransfers';

@@ -5,9 +5,10 @@ import { encryptPassword, type E2eKey } from '../../src/citi/e2e.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { modelProblems } from '../helpers/citi-models.js';
 import { sandbox } from '../helpers/sandbox.js';
-import { api, basic, tokenCall } from './three-legged-helpers.js';
+import { api, basic, tokenCall } from '../helpers/three-legged.js';
+import { SANDBOX_PASSWORD } from '../helpers/consent.js';
 
-const PASSWORD = 'P@ssUser1$';
+const PASSWORD = SANDBOX_PASSWORD;
 
 async function twoLegged(s: RunningSandbox): Promise<string> {
   return (await tokenCall(s, '/clientCredentials/oauth2/token/sg/gcb', { grant_type: 'client_credentials', scope: '/api' })).body.access_token as string;

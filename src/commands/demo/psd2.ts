@@ -12,7 +12,7 @@ import { citiErrorLine } from '../../citi/errors.js';
 import { ApiError, AuthError } from '../../errors.js';
 import { Factory } from '../../factory.js';
 import { startSandbox } from '../../sandbox/server.js';
-import { mutualTlsServerOf, writeCertSet } from '../../tls/certs.js';
+import { mutualTlsServerOf, writeCertSet } from '../../sandbox/certs.js';
 import type { DemoLeg } from './runner.js';
 
 export const psd2Leg: DemoLeg = {

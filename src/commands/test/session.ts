@@ -10,7 +10,7 @@ import type { AuthContext } from '../../auth/context.js';
 import { Factory } from '../../factory.js';
 import type { RunningSandbox } from '../../sandbox/server.js';
 import { accounts, MemoryStore } from '../../store/secret-store.js';
-import type { CertSetFiles } from '../../tls/certs.js';
+import type { CertSetFiles } from '../../sandbox/certs.js';
 import type { SandboxSpec, Suite } from './suite.js';
 import type { Variables } from './template.js';
 
@@ -95,7 +95,7 @@ async function sandboxSession(outer: Factory, spec: SandboxSpec): Promise<Sessio
   try {
     let certs: CertSetFiles | undefined;
     if (spec.tls) {
-      const { mutualTlsServerOf, writeCertSet } = await import('../../tls/certs.js');
+      const { mutualTlsServerOf, writeCertSet } = await import('../../sandbox/certs.js');
       certs = await writeCertSet(path.join(home, 'certs'));
       sandbox = await startSandbox({ autoConsent: spec.autoConsent, tls: await mutualTlsServerOf(certs) });
     } else sandbox = await startSandbox({ autoConsent: spec.autoConsent });

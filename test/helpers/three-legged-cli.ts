@@ -2,8 +2,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
-import { sandboxProcess, type SandboxProcess } from '../helpers/sandbox.js';
+import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from './cli.js';
+import { consentOverHttp, SANDBOX_USERS, type Decision } from './consent.js';
+import { sandboxProcess, type SandboxProcess } from './sandbox.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { accounts, type SecretStore } from '../../src/store/secret-store.js';
 import type { TokenMap } from '../../src/store/tokens.js';
@@ -100,13 +101,9 @@ export async function followAuthorize(url: string): Promise<{ code: string | nul
   return { code: new URL(location).searchParams.get('code'), location, page: await back.text(), status: back.status };
 }
 
-/** Plays the browser through the sign-in and consent pages (no JavaScript needed). */
-export async function driveConsent(url: string, decision: 'allow' | 'deny', user = 'SandboxUser1'): Promise<{ location: string; page: string; status: number }> {
-  const origin = new URL(url).origin;
-  const login = await (await fetch(url)).text();
-  const tx = /name="tx" value="([^"]+)"/.exec(login)![1]!;
-  await fetch(origin + '/gcb/api/authCode/oauth2/authorize/login', { method: 'POST', body: new URLSearchParams({ tx, username: user, password: 'P@ssUser1$' }) });
-  const res = await fetch(origin + '/gcb/api/authCode/oauth2/authorize/consent', { method: 'POST', body: new URLSearchParams({ tx, decision }), redirect: 'manual' });
+/** Plays the browser through the sign-in and consent pages (no JavaScript needed), then follows the redirect. */
+export async function driveConsent(url: string, decision: Decision, user = SANDBOX_USERS[0]): Promise<{ location: string; page: string; status: number }> {
+  const res = await consentOverHttp(url, { user, decision });
   const location = res.headers.get('location')!;
   const back = await fetch(location);
   return { location, page: await back.text(), status: back.status };

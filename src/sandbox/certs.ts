@@ -8,7 +8,6 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../errors.js';
 import { DEFAULT_ORGANIZATION_IDENTIFIER, ORGANIZATION_IDENTIFIER_OID, parseOrganizationIdentifier } from '../citi/psd2.js';
 
 type Forge = typeof import('node-forge');
@@ -17,6 +16,20 @@ let forgePromise: Promise<Forge> | undefined;
 function loadForge(): Promise<Forge> {
   forgePromise ??= import('node-forge').then((m) => ((m as { default?: Forge }).default ?? m) as Forge);
   return forgePromise;
+}
+
+/**
+ * A problem for the user to fix (a flag, a file, a link in the way), with what to do about it. The
+ * emulator knows nothing of the CLI's errors: `citi sandbox` reports this one as a usage error.
+ */
+export class CertsError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+    this.name = 'CertsError';
+  }
 }
 
 export interface KeyAndCert {
@@ -111,25 +124,30 @@ export function createCa(opts: { commonName?: string } & Validity = {}): Promise
   });
 }
 
-/** A server certificate for 127.0.0.1, ::1 and localhost. */
-export function createServerCert(ca: KeyAndCert, opts: Validity = {}): Promise<KeyAndCert> {
+/** A certificate the CA issues for a year: not a CA, a key for signing and key exchange, for one use. */
+function issueLeaf(ca: KeyAndCert, validity: Validity, subject: Attribute[], use: { serverAuth: true } | { clientAuth: true }, ...more: object[]): Promise<KeyAndCert> {
   return makeCertificate({
-    subject: [{ name: 'commonName', value: 'localhost' }],
+    subject,
     issuer: ca,
-    validity: opts,
+    validity,
     days: 365,
     extensions: () => [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
+      { name: 'extKeyUsage', ...use },
+      ...more,
+    ],
+  });
+}
+
+/** A server certificate for 127.0.0.1, ::1 and localhost. */
+export function createServerCert(ca: KeyAndCert, opts: Validity = {}): Promise<KeyAndCert> {
+  return issueLeaf(ca, opts, [{ name: 'commonName', value: 'localhost' }], { serverAuth: true }, {
+    name: 'subjectAltName',
+    altNames: [
+      { type: 2, value: 'localhost' },
+      { type: 7, ip: '127.0.0.1' },
+      { type: 7, ip: '::1' },
     ],
   });
 }
@@ -151,17 +169,7 @@ export function createClientCert(ca: KeyAndCert, opts: ClientCertOptions = {}): 
     ...(orgId ? [{ type: ORGANIZATION_IDENTIFIER_OID, value: orgId }] : []),
     { name: 'commonName', value: opts.commonName ?? 'tpp.citi-sandbox.test' },
   ];
-  return makeCertificate({
-    subject,
-    issuer: ca,
-    validity: opts,
-    days: 365,
-    extensions: () => [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', clientAuth: true },
-    ],
-  });
+  return issueLeaf(ca, opts, subject, { clientAuth: true });
 }
 
 /** A PKCS#12 bundle of a key, its certificate and the CA (AES-256, which OpenSSL 3 reads without the legacy provider). */
@@ -176,13 +184,8 @@ export async function toPkcs12(leaf: KeyAndCert, caCertPem: string, passphrase: 
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
-/**
- * Writes a whole set into DIR (created 0700 when new): CA, server and client certificates, their
- * keys (0600) and client.p12. The CA's key is not kept: the set is for trying the path, not for
- * issuing more certificates.
- */
-function symlinkRefused(file: string): UsageError {
-  return new UsageError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
+function symlinkRefused(file: string): CertsError {
+  return new CertsError(`Refusing to write ${file}: it is a symbolic link`, 'Keys are never written through a link; remove it or choose another --out.');
 }
 
 async function isSymlink(file: string): Promise<boolean> {
@@ -193,6 +196,11 @@ async function isSymlink(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * Writes a whole set into DIR (created 0700 when new): CA, server and client certificates, their
+ * keys (0600) and client.p12. The CA's key is not kept: the set is for trying the path, not for
+ * issuing more certificates.
+ */
 export async function writeCertSet(
   dir: string,
   opts: { passphrase?: string; organizationIdentifier?: string } = {},

@@ -2,11 +2,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, capture } from '../../src/commands/test/expect.js';
-import { SUITE_SCHEMA } from '../../src/commands/test/schema.js';
-import { parseSuite, SuiteFileError } from '../../src/commands/test/suite.js';
-import { fill, fillDeep, TemplateError } from '../../src/commands/test/template.js';
-import { ROOT } from '../helpers/cli.js';
+import { checkAnswer, capture } from '../../../src/commands/test/expect.js';
+import { SUITE_SCHEMA } from '../../../src/commands/test/schema.js';
+import { parseSuite, SuiteFileError } from '../../../src/commands/test/suite.js';
+import { fill, fillDeep, TemplateError } from '../../../src/commands/test/template.js';
+import { ROOT } from '../../helpers/cli.js';
 
 describe('the suite schema', () => {
   it('schemas/citi-suite.schema.json is the schema citi test validates with (npm run schema rewrites it)', async () => {

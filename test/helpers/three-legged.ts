@@ -1,22 +1,22 @@
 /** Driving the emulator's three-legged endpoints over HTTP, as a browser without JavaScript would. */
-import { randomBytes } from 'node:crypto';
-import { s256Challenge } from '../../src/citi/pkce.js';
+import { createPkce } from '../../src/auth/authorization-code.js';
+import { DEFAULT_PATHS, fillPath } from '../../src/citi/endpoints.js';
+import { basicAuthorization } from '../../src/citi/oauth.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
+import { consentOverHttp, type Decision } from './consent.js';
 
 export const REDIRECT = 'http://127.0.0.1:8765/callback';
 export const ALL_SCOPES = 'accounts_details_transactions customers_profiles cards personal_domestic_transfers';
 
 export function basic(s: Pick<RunningSandbox, 'clientId' | 'clientSecret'>, id = s.clientId, secret = s.clientSecret): string {
-  return 'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
+  return basicAuthorization(id, secret);
 }
 
-export function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: s256Challenge(verifier) };
-}
+/** A PKCE verifier and its S256 challenge, made as the client makes them. */
+export const pkce = createPkce;
 
 export function authorizeUrl(s: RunningSandbox, p: Record<string, string | undefined> = {}): string {
-  const url = new URL(s.url + '/authCode/oauth2/authorize');
+  const url = new URL(s.url + DEFAULT_PATHS.authorize);
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: s.clientId,
@@ -32,36 +32,12 @@ export function authorizeUrl(s: RunningSandbox, p: Record<string, string | undef
   return url.toString();
 }
 
-function hidden(html: string, name: string): string {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!m?.[1]) throw new Error(`no hidden field ${name} in:\n${html}`);
-  return m[1];
-}
-
-async function postForm(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
-}
-
 /** Signs in and answers the consent page; returns the redirect's Location as a URL. */
 export async function consent(
   s: RunningSandbox,
-  opts: { user?: string; password?: string; decision?: 'allow' | 'deny'; params?: Record<string, string | undefined> } = {},
+  opts: { user?: string; password?: string; decision?: Decision; params?: Record<string, string | undefined> } = {},
 ): Promise<URL> {
-  const login = await fetch(authorizeUrl(s, opts.params), { redirect: 'manual' });
-  if (login.status === 302) return new URL(login.headers.get('location')!);
-  const loginHtml = await login.text();
-  if (login.status !== 200) throw new Error(`authorize answered ${login.status}: ${loginHtml}`);
-  const tx = hidden(loginHtml, 'tx');
-  const origin = new URL(s.url).origin;
-  const consentRes = await postForm(origin + '/gcb/api/authCode/oauth2/authorize/login', {
-    tx,
-    username: opts.user ?? 'SandboxUser1',
-    password: opts.password ?? 'P@ssUser1$',
-  });
-  const consentHtml = await consentRes.text();
-  if (consentRes.status !== 200) throw new Error(`login answered ${consentRes.status}: ${consentHtml}`);
-  const done = await postForm(origin + '/gcb/api/authCode/oauth2/authorize/consent', { tx, decision: opts.decision ?? 'allow' });
-  if (done.status !== 302) throw new Error(`consent answered ${done.status}: ${await done.text()}`);
+  const done = await consentOverHttp(authorizeUrl(s, opts.params), opts);
   return new URL(done.headers.get('location')!);
 }
 
@@ -77,7 +53,7 @@ export async function tokenCall(s: RunningSandbox, path: string, fields: Record<
 export function exchange(s: RunningSandbox, code: string, verifier?: string, redirectUri = REDIRECT, auth?: string) {
   return tokenCall(
     s,
-    '/authCode/oauth2/token/sg/gcb',
+    fillPath(DEFAULT_PATHS.authCodeToken, { country: 'sg', business: 'gcb' }),
     { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(verifier ? { code_verifier: verifier } : {}) },
     auth,
   );

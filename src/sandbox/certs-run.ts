@@ -1,15 +1,16 @@
-/** HTTPS for `citi sandbox start --tls`, and `citi sandbox certs`: the certificates of the local PSD2 path. */
+/**
+ * The certificates of the local PSD2 path on disk: `citi sandbox certs` writes a set into a folder,
+ * `citi sandbox start --tls` serves HTTPS from one. What the CLI reads (a passphrase from stdin) is
+ * handed in, and what it prints is left to it; problems for the user to fix are CertsErrors.
+ */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_ORGANIZATION_IDENTIFIER, parseOrganizationIdentifier } from '../citi/psd2.js';
-import { UsageError } from '../errors.js';
-import type { Factory } from '../factory.js';
-import type { SandboxTlsOptions } from '../sandbox/server.js';
-import { PASSPHRASE_ENV, stdinPassphrase } from '../tls/material.js';
-import { colorOn } from '../ui/io.js';
-import { printJson } from '../ui/output.js';
-import { style } from '../ui/style.js';
+import { CERT_SET_FILES, CertsError, DEFAULT_P12_PASSPHRASE, writeCertSet, type CertSetFiles } from './certs.js';
+import type { SandboxTlsOptions } from './server.js';
+
+export { CertsError };
 
 export interface SandboxTlsFlags {
   tls?: boolean;
@@ -32,7 +33,6 @@ export interface PreparedTls {
  */
 export async function prepareSandboxTls(flags: SandboxTlsFlags): Promise<PreparedTls | undefined> {
   if (!flags.tls && !flags.certs && !flags.clientCa) return undefined;
-  const { CERT_SET_FILES, writeCertSet } = await import('../tls/certs.js');
   let dir = flags.certs ? path.resolve(flags.certs) : undefined;
   let cleanup = async () => {};
   if (!dir) {
@@ -47,7 +47,7 @@ export async function prepareSandboxTls(flags: SandboxTlsFlags): Promise<Prepare
     } catch (err) {
       await cleanup();
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(`Cannot read the ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`, fix);
+      throw new CertsError(`Cannot read the ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`, fix);
     }
   };
   const fromCerts = 'Write a set with `citi sandbox certs --out DIR`, or leave --certs out for a temporary one.';
@@ -61,36 +61,37 @@ export async function prepareSandboxTls(flags: SandboxTlsFlags): Promise<Prepare
   return { options: { cert, key, clientCa, requireClientCert: Boolean(flags.clientCa) }, caFile, certsDir: dir, cleanup };
 }
 
-export interface SandboxCertsOptions {
+export interface SandboxCertsFlags {
   out?: string;
   orgId?: string;
-  p12PassphraseStdin?: boolean;
   force?: boolean;
-  json?: boolean;
 }
 
-export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Promise<void> {
-  if (!opts.out) throw new UsageError('--out DIR is required', 'e.g. citi sandbox certs --out ./certs');
-  const orgId = opts.orgId ?? DEFAULT_ORGANIZATION_IDENTIFIER;
+export interface WrittenCertSet {
+  dir: string;
+  organizationIdentifier: string;
+  files: CertSetFiles;
+  /** The test default when no client.p12 passphrase was chosen (the CLI says so). */
+  defaultPassphrase?: string;
+}
+
+/**
+ * `citi sandbox certs`: checks the flags and the folder, then writes a set. `choosePassphrase` is
+ * asked only once the flags are good (it may read stdin); undefined means the test default.
+ */
+export async function writeSandboxCerts(flags: SandboxCertsFlags, choosePassphrase: () => Promise<string | undefined>): Promise<WrittenCertSet> {
+  if (!flags.out) throw new CertsError('--out DIR is required', 'e.g. citi sandbox certs --out ./certs');
+  const orgId = flags.orgId ?? DEFAULT_ORGANIZATION_IDENTIFIER;
   if (!parseOrganizationIdentifier(orgId)) {
-    throw new UsageError(`--org-id "${orgId}" is not in the ETSI form`, 'Use PSD + country + "-" + authority + "-" + number, e.g. PSDGB-FCA-123456.');
+    throw new CertsError(`--org-id "${orgId}" is not in the ETSI form`, 'Use PSD + country + "-" + authority + "-" + number, e.g. PSDGB-FCA-123456.');
   }
-  const dir = path.resolve(opts.out);
-  const { CERT_SET_FILES, DEFAULT_P12_PASSPHRASE, writeCertSet } = await import('../tls/certs.js');
-  if (!opts.force && (await exists(path.join(dir, CERT_SET_FILES.ca)))) {
-    throw new UsageError(`${dir} already holds a certificate set`, 'Add --force to replace it, or choose another --out.');
+  const dir = path.resolve(flags.out);
+  if (!flags.force && (await exists(path.join(dir, CERT_SET_FILES.ca)))) {
+    throw new CertsError(`${dir} already holds a certificate set`, 'Add --force to replace it, or choose another --out.');
   }
-  const given = (await stdinPassphrase(f.io, opts.p12PassphraseStdin)).given ?? (f.io.env[PASSPHRASE_ENV] || undefined);
-  const files = await writeCertSet(dir, { organizationIdentifier: orgId, passphrase: given ?? DEFAULT_P12_PASSPHRASE });
-  if (opts.json) {
-    await printJson(f.io, { dir, organizationIdentifier: orgId, files });
-    return;
-  }
-  const s = await style(colorOn(f.io, 'stderr'));
-  f.info(`${s.green('✓')} Test certificates for the PSD2 path written to ${s.bold(dir)} (organizationIdentifier ${orgId})`);
-  for (const file of Object.values(files)) f.info(`  ${file}`);
-  if (!given) f.info(`  client.p12 passphrase: "${DEFAULT_P12_PASSPHRASE}" (the default for test files; set ${PASSPHRASE_ENV} to choose one)`);
-  f.info(`  next: citi sandbox start --tls --certs ${opts.out} --client-ca ${path.join(opts.out, CERT_SET_FILES.ca)}`);
+  const chosen = await choosePassphrase();
+  const files = await writeCertSet(dir, { organizationIdentifier: orgId, passphrase: chosen ?? DEFAULT_P12_PASSPHRASE });
+  return { dir, organizationIdentifier: orgId, files, ...(chosen ? {} : { defaultPassphrase: DEFAULT_P12_PASSPHRASE }) };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -103,7 +103,7 @@ describe('PSD2 client registration and mutual TLS', () => {
 
   it('with a certificate from another CA: exit 3', async () => {
     const { pki, sandbox, env } = await setup({ requireClientCert: true });
-    const { createCa } = await import('../../src/tls/certs.js');
+    const { createCa } = await import('../../src/sandbox/certs.js');
     const stranger = await pki.issueClient('stranger', { ca: await createCa({ commonName: 'Some other CA' }) });
     const res = await runCli(registerArgs(profileName(), sandbox.url, pki, stranger), { env });
     expect(res.stderr).toContain('refused the client certificate: it is not signed by a CA the server trusts (UNABLE_TO_VERIFY_LEAF_SIGNATURE)');

@@ -1,6 +1,6 @@
 /** `citi demo` walks the card leg: enroll (OTP from the embedded emulator), activate, Easy Payment Plan, refresh, revoke. */
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { runCli, tempConfigHome, testEnv } from '../../helpers/cli.js';
 
 describe('citi demo: card authorization leg', () => {
   it('enrolls, activates, checks Easy Payment Plan eligibility, refreshes and revokes', async () => {

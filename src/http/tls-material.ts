@@ -9,7 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { PASSPHRASE_ENV, type TlsSettings } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
-import type { TlsClientOptions } from '../http/client.js';
+import type { TlsClientOptions } from './client.js';
 import { readSecretFromStdin, type IO } from '../ui/io.js';
 
 export interface TlsFlags {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { runCli, tempConfigHome, testEnv } from '../../helpers/cli.js';
 
 it('citi demo walks the customer journeys: three-legged (token, accounts, profile, transfer, refresh, revoke), then the password grant', async () => {
   const home = await tempConfigHome();
