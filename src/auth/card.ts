@@ -6,7 +6,7 @@
 import { CONTROL_FLOW_TTL_MS, isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { isCitiError, isCitiErrorBody } from '../citi/errors.js';
 import { basicAuthorization } from '../citi/oauth.js';
-import { GRANT_TYPES, HEADERS, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
+import { GRANT_TYPES, HEADERS, type CardActivateRequest, type CardActivateResponse, type CardEnrollRequest, type CardTokenForm, type OtpRequiredInfo, type Unchecked } from '../citi/wire.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { isFresh, tokenKey, type TokenRecord } from '../store/tokens.js';
@@ -62,7 +62,8 @@ export function buildEnrollRequest(ctx: Pick<AuthContext, 'profile'>, clientSecr
 /** Citi answers an enrollment with 403 and `moreInfo.controlFlowId`; anything else is a failure. */
 export function validateEnrollResponse(res: HttpResponse): string {
   const body = res.body;
-  const controlFlowId = isCitiErrorBody(body) && typeof body.moreInfo === 'object' ? body.moreInfo.controlFlowId : undefined;
+  const info = isCitiErrorBody(body) && typeof body.moreInfo === 'object' ? (body.moreInfo as Unchecked<OtpRequiredInfo>) : undefined;
+  const controlFlowId = info?.controlFlowId;
   if (res.status === 403 && typeof controlFlowId === 'string' && controlFlowId) return controlFlowId;
   if (isCitiErrorBody(body) && isCitiError(body, 'cardHolderNotFound')) {
     throw new AuthError(
@@ -215,13 +216,13 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
     ctx.http.request({
       method: 'POST',
       path: endpointPath(c, 'cardActivate'),
-      json: { cardId: id },
+      json: { cardId: id } satisfies CardActivateRequest,
       bearer: t.accessToken,
     });
   let res = await send(token);
   if (res.status === 401) res = await send(await cardToken(ctx, id, { refused: true }));
   if (res.status !== 200) throw oauthFailure(res, 'Card activation');
-  const status = (res.body as { status?: unknown } | undefined)?.status;
+  const status = (res.body as Unchecked<CardActivateResponse> | undefined)?.status;
   const key = tokenKey('card', id);
   let saved: TokenRecord | undefined;
   await ctx.tokens.locked(() =>

@@ -6,6 +6,9 @@
 import type { TokenTypeHint } from './oauth.js';
 import type { PKCE_METHOD } from './pkce.js';
 
+/** A JSON body as it arrives: the fields of T by name, their values not yet checked. */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
+
 export const HEADERS = {
   authorization: 'Authorization',
   /** A new UUID on every resource call. */
@@ -63,6 +66,13 @@ export interface CardEnrollRequest extends CardHolderFields {
   grant_type: typeof GRANT_TYPES.card;
   merchantCustomerReferenceId?: string;
 }
+
+/** The `moreInfo` of the enrollment's 403 `otpRequired` answer: the enrollment the OTP belongs to. */
+export type OtpRequiredInfo = { controlFlowId: string };
+
+/** Card activation (`cardActivate`, with the card token): the request's body, and its answer. */
+export type CardActivateRequest = { cardId: string };
+export type CardActivateResponse = { cardId: string; status: string };
 
 // The forms of the token endpoints, one per grant, and of revocation (RFC 7009).
 export type ClientCredentialsForm = { grant_type: typeof GRANT_TYPES.clientCredentials; scope: string };

@@ -1,7 +1,7 @@
 /** Checks every resource call makes: bearer token, uuid and client_id headers, kind of token, scope. */
 import type { TokenKind } from '../citi/catalogue.js';
 import { parseBasicAuthorization, TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { HEADERS, type CardHolderFields, type GrantType } from '../citi/wire.js';
+import { HEADERS, type CardHolderFields, type GrantType, type Unchecked } from '../citi/wire.js';
 import type { TLSSocket } from 'node:tls';
 import { citiError, form, header, oauthError, type ProtocolRoute, type Received, type SandboxReply, type SandboxRequest } from './http.js';
 import { findCardHolder, type CardHolder } from './seed.js';
@@ -87,7 +87,7 @@ export function requireGrant(f: { grant_type?: string }, grantType: GrantType): 
 }
 
 /** The seeded card holder a body names by card and phone (card enrollment, reward linkage): 400 when malformed or unknown. */
-export function requireCardHolder(state: SandboxState, body: Partial<Record<keyof CardHolderFields, unknown>>): { holder: CardHolder; lastFour: string; phone: string } {
+export function requireCardHolder(state: SandboxState, body: Unchecked<CardHolderFields>): { holder: CardHolder; lastFour: string; phone: string } {
   const lastFour = body.lastFourDigitsCardNumber;
   const phone = body.citiCardHolderPhoneNumber;
   if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {

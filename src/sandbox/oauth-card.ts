@@ -8,7 +8,7 @@ import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
-import { GRANT_TYPES, type CardEnrollRequest, type CardTokenForm } from '../citi/wire.js';
+import { GRANT_TYPES, type CardActivateRequest, type CardActivateResponse, type CardEnrollRequest, type CardTokenForm, type OtpRequiredInfo, type Unchecked } from '../citi/wire.js';
 import { authenticateClient, requireBearer, requireCardHolder, requireGrant, tokenEndpoint } from './guard.js';
 import { citiError, json, jsonObject, oauthError, type Route } from './http.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
@@ -62,7 +62,7 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
       path: DEFAULT_PATHS.cardAuthorize,
       handler: (req) => {
         const client = authenticateClient(req, state);
-        const body: Partial<Record<keyof CardEnrollRequest, unknown>> = jsonObject(req);
+        const body: Unchecked<CardEnrollRequest> = jsonObject(req);
         if (body.grant_type !== GRANT_TYPES.card) throw citiError('invalidRequest', `grant_type must be ${GRANT_TYPES.card}`);
         const { holder, lastFour, phone } = requireCardHolder(state, body);
         const flow: ControlFlow = {
@@ -77,7 +77,8 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         // The log stands in for the card holder's phone.
         state.log(`OTP ${flow.otp} sent to ${maskPhone(phone)} (card ${lastFour}, controlFlowId ${flow.controlFlowId})`);
         const { status, body: answer } = CITI_ERRORS.otpRequired;
-        return json({ ...answer, moreInfo: { controlFlowId: flow.controlFlowId } }, status);
+        const moreInfo: OtpRequiredInfo = { controlFlowId: flow.controlFlowId };
+        return json({ ...answer, moreInfo }, status);
       },
     },
     tokenEndpoint<CardTokenForm>(state, DEFAULT_PATHS.cardToken, (f, client) => {
@@ -110,11 +111,12 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
       path: DEFAULT_PATHS.cardActivate,
       handler: (req) => {
         const token = requireBearer(req, state, { kind: 'card' });
-        const cardId = jsonObject(req).cardId;
+        const body: Unchecked<CardActivateRequest> = jsonObject(req);
+        const cardId = body.cardId;
         if (typeof cardId !== 'string' || !cardId) throw citiError('invalidRequest', 'cardId is required');
         if (cardId !== token.cardId) throw citiError('accessNotConfigured', `This card token was not issued for card ${cardId}`);
         cards.activated.add(token.family);
-        return json({ cardId, status: 'ACTIVE' });
+        return json({ cardId, status: 'ACTIVE' } satisfies CardActivateResponse);
       },
     },
     refreshRoute(state, DEFAULT_PATHS.cardRefresh, 'card'),
