@@ -1,7 +1,9 @@
 /**
- * Names on the wire that the client writes and the emulator reads: header names, grant types, and
- * the fields of the authorize request and the card enrollment. Header names are spelled as Citi
- * writes them; HTTP reads them in any case (got and Node lower-case them).
+ * Names on the wire that the client writes and the emulator reads: header names, grant types, the
+ * authorize request and its redirect, the token endpoints' forms and the card requests. The forms
+ * and bodies are types: the client's builders return them, the emulator reads through them, so a
+ * field named differently on one side does not compile. Header names are spelled as Citi writes
+ * them; HTTP reads them in any case (got and Node lower-case them).
  */
 import type { TokenTypeHint } from './oauth.js';
 import type { PKCE_METHOD } from './pkce.js';

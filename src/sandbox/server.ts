@@ -147,7 +147,7 @@ async function handle(req: http.IncomingMessage, state: SandboxState, routes: Ro
   else if (tls) verifiedPeer(req);
   if (!url.pathname.startsWith(SANDBOX_BASE_PATH + '/')) throw citiError('resourceNotFound', `Paths start with ${SANDBOX_BASE_PATH}`);
   const path = url.pathname.slice(SANDBOX_BASE_PATH.length);
-  const fault = header({ headers: req.headers }, HEADERS.sandboxFault);
+  const fault = header(req, HEADERS.sandboxFault);
   if (typeof fault === 'string' && /^5\d\d$/.test(fault)) {
     return { status: Number(fault), body: CITI_ERRORS.serverUnavailable.body };
   }
