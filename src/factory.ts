@@ -1,17 +1,20 @@
 /**
- * Builds what commands depend on (IO, config, profile, stores, HTTP client, prompter), lazily and
- * once each. Tests and `citi demo` build their own with other streams, a temp config folder or a
- * memory store.
+ * Wires what commands depend on (IO, config, the resolved profile, stores, HTTP client, prompter,
+ * browser opener), lazily and once each. The rules live with their owners: the profile in
+ * config/profiles.ts, the secrets in store/credentials.ts, the opener in ui/browser.ts. Tests and
+ * `citi demo` build their own with other streams, a temp config folder or a memory store.
  */
 import path from 'node:path';
 import type { AuthContext } from './auth/context.js';
-import { ConfigStore, profileName, resolveProfile, type ResolvedProfile, type StoreKind } from './config/profiles.js';
-import { AuthError, rangeAsUsage, StoreUnavailableError, UsageError } from './errors.js';
+import { ConfigStore, profileName, resolveProfile, type Profile, type ResolvedProfile, type ResolveInput } from './config/profiles.js';
+import { rangeAsUsage } from './errors.js';
 import { parseWait } from './util/duration.js';
 import { HttpClient, type TlsClientOptions } from './http/client.js';
+import { clientSecretOf, customerCredentialsOf, p12PassphraseOf, type Ask } from './store/credentials.js';
 import { FileStore } from './store/file-store.js';
+import { chosenStoreKind, type StoreKind } from './store/kind.js';
 import { KeychainStore } from './store/keychain-store.js';
-import { accounts, MemoryStore, type SecretStore } from './store/secret-store.js';
+import { accounts, answers, MemoryStore, type SecretStore } from './store/secret-store.js';
 import { tokenOwner, TokenStore, type TokenOwner } from './store/tokens.js';
 import { canPrompt, type IO } from './ui/io.js';
 import { progress, type Progress } from './ui/progress.js';
@@ -36,8 +39,6 @@ export class Factory {
   readonly config: ConfigStore;
   private profilePromise?: Promise<ResolvedProfile>;
   private readonly stores = new Map<StoreKind, SecretStore>();
-  /** The store each profile's secrets are in, decided once per run (it may probe the keychain). */
-  private readonly profileStores = new Map<string, Promise<SecretStore>>();
   private progressUI?: Progress;
 
   constructor(
@@ -60,14 +61,32 @@ export class Factory {
     return this.globals.verbose ? (line) => this.io.stderr.write(line + '\n') : undefined;
   }
 
+  /** The profile of this run, resolved once (config/profiles.ts), the keychain probe included. */
   profile(): Promise<ResolvedProfile> {
-    this.profilePromise ??= resolveProfile({
+    this.profilePromise ??= this.resolve({});
+    return this.profilePromise;
+  }
+
+  /**
+   * A profile resolved with the run's --profile and --store and more flags: login and client
+   * register write one, completion looks at another profile's cards.
+   */
+  resolve(more: Omit<ResolveInput, 'env' | 'config' | 'keychainReachable'>): Promise<ResolvedProfile> {
+    return resolveProfile({
       ...(this.globals.profile ? { profile: this.globals.profile } : {}),
       ...(this.globals.store ? { store: this.globals.store } : {}),
+      ...more,
       env: this.io.env,
       config: this.config,
+      keychainReachable: (p) => this.keychainReachable(p),
     });
-    return this.profilePromise;
+  }
+
+  private async keychainReachable(profile: ResolvedProfile): Promise<boolean> {
+    const store = this.secretStore('keychain');
+    if (store.kind !== 'keychain' || (await answers(store, accounts.tokens(tokenOwner(profile).name)))) return true;
+    this.trace()?.(`* keychain unavailable; environment credentials in use, tokens kept in memory for this run`);
+    return false;
   }
 
   /** The secret store of this kind (one instance per process). */
@@ -87,33 +106,10 @@ export class Factory {
     return store;
   }
 
-  /**
-   * The store for a profile. Credentials taken wholly from the environment need no keychain: when
-   * the keychain was only the default and cannot be reached, tokens are kept in memory for this run.
-   */
-  secretsFor(profile: ResolvedProfile): Promise<SecretStore> {
-    let store = this.profileStores.get(profile.name);
-    if (!store) {
-      store = this.chooseSecrets(profile);
-      this.profileStores.set(profile.name, store);
-    }
-    return store;
+  /** The store a saved profile's secrets are in this run: --store, CITI_STORE, the profile's own, else the keychain. */
+  storeOfSaved(saved?: Pick<Profile, 'store'>): SecretStore {
+    return this.secretStore(chosenStoreKind(this.globals.store, this.io.env, saved) ?? 'keychain');
   }
-
-  private async chooseSecrets(profile: ResolvedProfile): Promise<SecretStore> {
-    const store = this.secretStore(profile.store);
-    if (store.kind !== 'keychain' || !profile.envSecret || !profile.storeIsDefault) return store;
-    try {
-      await store.get(accounts.tokens(tokenOwner(profile).name));
-      return store;
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      this.trace()?.(`* keychain unavailable; environment credentials in use, tokens kept in memory for this run`);
-      profile.store = 'memory';
-      return this.secretStore('memory');
-    }
-  }
-
 
   /** A wait in milliseconds from a *_MS variable; undefined when unset or empty. */
   private envWait(name: string): number | undefined {
@@ -135,7 +131,7 @@ export class Factory {
   /** The tokens of the profile's identity (see src/store/tokens.ts). */
   async tokens(profile?: ResolvedProfile): Promise<TokenStore> {
     const p = profile ?? (await this.profile());
-    return this.tokensIn(await this.secretsFor(p), tokenOwner(p));
+    return this.tokensIn(this.secretStore(p.store), tokenOwner(p));
   }
 
   /** The HTTP client of a profile; its client certificate (mutual TLS) is loaded on the first request. */
@@ -158,59 +154,24 @@ export class Factory {
     return loadClientTls(profile.tls ?? {}, (file) =>
       this.p12Passphrase(file, {
         ...(given !== undefined ? { given } : {}),
-        stored: async () => (profile.fromEnv ? null : (await this.secretsFor(profile)).get(accounts.p12Passphrase(profile.name))),
+        stored: async () => (profile.fromEnv ? null : this.secretStore(profile.store).get(accounts.p12Passphrase(profile.name))),
       }),
     );
   }
 
-  /**
-   * A PKCS#12 passphrase: the one given (read from stdin by the command), CITI_P12_PASSPHRASE, the
-   * store, else a masked prompt. With none of these and no terminal to ask on: a usage error (exit 2).
-   */
-  async p12Passphrase(file: string, opts: { given?: string; stored?: () => Promise<string | null> } = {}): Promise<string> {
-    if (opts.given !== undefined) return opts.given;
-    const fromEnv = this.io.env.CITI_P12_PASSPHRASE;
-    if (fromEnv) return fromEnv;
-    const stored = await opts.stored?.();
-    if (stored) return stored;
-    if (canPrompt(this.io)) return this.prompter().password(`Passphrase of ${path.basename(file)}`);
-    throw new UsageError(
-      `The PKCS#12 file ${file} needs a passphrase, and there is no terminal to ask for it`,
-      'Set CITI_P12_PASSPHRASE, or keep it in the store with `citi login --p12 FILE --p12-passphrase-stdin < passphrase.txt`.',
-    );
+  /** A PKCS#12 passphrase by the rule of store/credentials.ts, asked on this run's terminal. */
+  p12Passphrase(file: string, opts: { given?: string; stored?: () => Promise<string | null> } = {}): Promise<string> {
+    return p12PassphraseOf(file, { ...opts, env: this.io.env, ask: this.ask() });
   }
 
-  /** The client secret: CITI_CLIENT_SECRET, else the profile's entry in the store. */
-  async clientSecret(profile: ResolvedProfile): Promise<string> {
-    if (profile.envSecret) return profile.envSecret;
-    if (profile.fromEnv) throw new UsageError('CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not');
-    const secrets = await this.secretsFor(profile);
-    const secret = await secrets.get(accounts.clientSecret(profile.name));
-    if (!secret) {
-      throw new AuthError(
-        `No client secret stored for profile "${profile.name}" (${secrets.location})`,
-        `Run \`citi login${profile.name === 'default' ? '' : ` --profile ${profile.name}`}\`, or set CITI_CLIENT_SECRET.`,
-      );
-    }
-    return secret;
+  /** The customer's credentials for the password grant, by the rule of store/credentials.ts. */
+  customerCredentials(username: string | undefined, password?: string): Promise<{ username: string; password: string }> {
+    return customerCredentialsOf(username, password, { env: this.io.env, ask: this.ask() });
   }
 
-  /**
-   * The customer's credentials for the password grant: the user ID given (see customerUsername in
-   * src/auth/password.ts), else a prompt; the password given (read from --password-stdin by the
-   * command), else CITI_PASSWORD, else a masked prompt. Never from argv. Without a terminal to ask
-   * on: a usage error (exit 2) rather than a wait.
-   */
-  async customerCredentials(username: string | undefined, password?: string): Promise<{ username: string; password: string }> {
-    const env = this.io.env;
-    const hint = 'Give --username (or CITI_USERNAME) and the password on --password-stdin or in CITI_PASSWORD.';
-    let user = username || undefined;
-    if (!user && canPrompt(this.io)) user = (await this.prompter().input('Customer user ID', { validate: (v) => (v.trim() ? true : 'Required') })).trim();
-    if (!user) throw new UsageError('No customer user ID for the password grant, and no terminal to ask for it', hint);
-    let secret = password ?? (env.CITI_PASSWORD || undefined);
-    if (secret === undefined && canPrompt(this.io)) secret = await this.prompter().password(`Password of ${user}`, { validate: (v) => (v ? true : 'Required') });
-    if (!secret) throw new UsageError(`No password for ${user}, and no terminal to ask for it`, hint);
-    return { username: user, password: secret };
+  /** The prompter when a person is at a terminal to answer it. */
+  private ask(): Ask | undefined {
+    return canPrompt(this.io) ? this.prompter() : undefined;
   }
 
   async authContext(): Promise<AuthContext> {
@@ -219,7 +180,7 @@ export class Factory {
       profile,
       http: this.http(profile),
       tokens: await this.tokens(profile),
-      clientSecret: () => this.clientSecret(profile),
+      clientSecret: () => clientSecretOf(profile, async () => this.secretStore(profile.store)),
       now: () => this.now(),
       interactive: canPrompt(this.io),
       progress: this.progress(),
@@ -239,10 +200,9 @@ export class Factory {
     return this.overrides.prompter ?? inquirerPrompter(this.io);
   }
 
-  /** Opens a URL in the user's browser (src/ui/browser.ts); an opener that fails later is noted on stderr. */
+  /** The browser opener of src/ui/browser.ts (loaded on first use), or the one handed in. */
   async openBrowser(url: string): Promise<void> {
     if (this.overrides.openBrowser) return this.overrides.openBrowser(url);
-    const { openBrowser } = await import('./ui/browser.js');
-    return openBrowser(url, this.io.env, (m) => this.info(`  note: ${m}`));
+    return (await import('./ui/browser.js')).openBrowserOn(this.io)(url);
   }
 }

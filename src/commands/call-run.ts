@@ -5,13 +5,27 @@ import { findApi, matchEndpoint, TOKEN_KINDS, type TokenKind } from '../citi/cat
 import { HTTP_METHODS } from '../citi/endpoints.js';
 import { citiErrorLine } from '../citi/errors.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
+import type { AuthContext } from '../auth/context.js';
 import type { Factory } from '../factory.js';
 import type { HttpResponse } from '../http/client.js';
-import { colorOn, readAll } from '../ui/io.js';
+import { colorOn, readAll, type IO } from '../ui/io.js';
 import { printJson, printTable, tableRows, writeLine } from '../ui/output.js';
 import type { CallOptions } from './call.js';
 
-export async function runCall(f: Factory, methodArg: string | undefined, path: string, opts: CallOptions): Promise<void> {
+/** What `citi call` uses: built from the Factory by callDeps. */
+export interface CallDeps {
+  io: IO;
+  authContext(): Promise<AuthContext>;
+  /** The --verbose trace, when on. */
+  trace(): ((line: string) => void) | undefined;
+  info(message: string): void;
+}
+
+export function callDeps(f: Factory): CallDeps {
+  return { io: f.io, authContext: () => f.authContext(), trace: () => f.trace(), info: (m) => f.info(m) };
+}
+
+export async function runCall(f: CallDeps, methodArg: string | undefined, path: string, opts: CallOptions): Promise<void> {
   const formats = [opts.json, opts.table, opts.raw].filter(Boolean).length;
   if (formats > 1) throw new UsageError('Choose one of --json, --table and --raw');
   if (!path.startsWith('/')) throw new UsageError(`The path must start with "/" (got "${path}")`, 'Give a path under the base URL, e.g. /v1/accounts');
@@ -76,7 +90,7 @@ function parsePairs(items: string[], sep: string, flag: string, form: string): R
 }
 
 /** --data: JSON text, @file or @-; always checked to be JSON before anything is sent. */
-async function readData(f: Factory, data: string): Promise<string> {
+async function readData(f: Pick<CallDeps, 'io'>, data: string): Promise<string> {
   let text = data;
   let from = '--data';
   if (data === '@-') {
@@ -102,7 +116,7 @@ async function readData(f: Factory, data: string): Promise<string> {
   return text;
 }
 
-async function printResponse(f: Factory, res: HttpResponse, opts: CallOptions): Promise<void> {
+async function printResponse(f: Pick<CallDeps, 'io' | 'info'>, res: HttpResponse, opts: CallOptions): Promise<void> {
   const out = f.io.stdout;
   if (opts.include) {
     writeLine(out, `HTTP ${res.status}`);

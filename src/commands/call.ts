@@ -48,6 +48,7 @@ export function register(program: Command, env: CommandEnv): void {
     .action(async (first: string, path: string | undefined, opts: CallOptions, cmd: Command) => {
       // A lone argument is the path; two are METHOD PATH.
       const [m, p] = path === undefined ? [undefined, first] : [first, path];
-      await (await import('./call-run.js')).runCall(await factoryFor(cmd, env), m, p, opts);
+      const run = await import('./call-run.js');
+      await run.runCall(run.callDeps(await factoryFor(cmd, env)), m, p, opts);
     });
 }

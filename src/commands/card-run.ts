@@ -4,17 +4,32 @@ import { isOtp, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/scopes.js';
 import { checkBusiness, checkCountry } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
+import type { AuthContext } from '../auth/context.js';
 import type { Factory } from '../factory.js';
 import { inStore } from '../store/secret-store.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { canPrompt, colorOn, readSecretFromStdin, requireStdinPipe } from '../ui/io.js';
+import { canPrompt, colorOn, readSecretFromStdin, requireStdinPipe, type IO } from '../ui/io.js';
+import type { Prompter } from '../ui/prompt.js';
 import { printJson, printTable, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import { formatDuration } from '../util/duration.js';
 import type { EnrollOptions } from './card.js';
 
+/** What `citi card` uses: built from the Factory by cardDeps. */
+export interface CardDeps {
+  io: IO;
+  authContext(): Promise<AuthContext>;
+  prompter(): Prompter;
+  now(): number;
+  info(message: string): void;
+}
+
+export function cardDeps(f: Factory): CardDeps {
+  return { io: f.io, authContext: () => f.authContext(), prompter: () => f.prompter(), now: () => f.now(), info: (m) => f.info(m) };
+}
+
 /** Where the OTP comes from, decided before anything is sent: never wait for a person who is not there. */
-function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries: number } {
+function otpSource(f: Pick<CardDeps, 'io' | 'prompter'>, opts: EnrollOptions): { source: OtpSource; tries: number } {
   const given = [opts.otp !== undefined && '--otp', opts.otpStdin && '--otp-stdin'].filter(Boolean);
   if (given.length > 1) throw new UsageError('Give the OTP one way: --otp or --otp-stdin');
   const fixed = (value: string, from: string): { source: OtpSource; tries: number } => {
@@ -51,7 +66,7 @@ function otpSource(f: Factory, opts: EnrollOptions): { source: OtpSource; tries:
   );
 }
 
-export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<void> {
+export async function runCardEnroll(f: CardDeps, opts: EnrollOptions): Promise<void> {
   const lastFour = opts.last4.trim();
   if (!/^\d{4}$/.test(lastFour)) throw new UsageError(`--last4 must be four digits (got "${opts.last4}")`);
   const phone = opts.phone.trim();
@@ -83,7 +98,7 @@ export async function runCardEnroll(f: Factory, opts: EnrollOptions): Promise<vo
   f.info(`  next: citi card activate --card ${record.cardId}`);
 }
 
-export async function runCardActivate(f: Factory, opts: { card?: string; json?: boolean }): Promise<void> {
+export async function runCardActivate(f: CardDeps, opts: { card?: string; json?: boolean }): Promise<void> {
   const ctx = await f.authContext();
   let cardId = opts.card;
   // Several cards and a person at the terminal: let them pick; otherwise cardRecord says what is wrong.
@@ -103,7 +118,7 @@ export async function runCardActivate(f: Factory, opts: { card?: string; json?: 
   f.info(`${s.green('✓')} Card ${s.bold(record.cardId!)} ${record.meta?.maskedNumber ?? ''}: ${record.meta?.status}`);
 }
 
-export async function runCardList(f: Factory, opts: { json?: boolean }): Promise<void> {
+export async function runCardList(f: CardDeps, opts: { json?: boolean }): Promise<void> {
   const ctx = await f.authContext();
   const cards = (await enrolledCards(ctx)).map(cardSummary);
   if (opts.json) {

@@ -42,7 +42,10 @@ export function register(program: Command, env: CommandEnv): void {
         'CITI_OTP=987654 citi card enroll --last4 8653 --phone 6590020056 --json',
       ),
     )
-    .action(async (opts: EnrollOptions, cmd: Command) => (await import('./card-run.js')).runCardEnroll(await factoryFor(cmd, env), opts));
+    .action(async (opts: EnrollOptions, cmd: Command) => {
+      const run = await import('./card-run.js');
+      await run.runCardEnroll(run.cardDeps(await factoryFor(cmd, env)), opts);
+    });
 
   card
     .command('activate')
@@ -50,12 +53,18 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--card <cardId>', 'the card (default: the only one enrolled; a choice on a terminal)')
     .option('--json', 'print {cardId, status} as JSON')
     .addHelpText('after', examples('citi card activate', 'citi card activate --card CARD-8653-0001 --json'))
-    .action(async (opts: { card?: string; json?: boolean }, cmd: Command) => (await import('./card-run.js')).runCardActivate(await factoryFor(cmd, env), opts));
+    .action(async (opts: { card?: string; json?: boolean }, cmd: Command) => {
+      const run = await import('./card-run.js');
+      await run.runCardActivate(run.cardDeps(await factoryFor(cmd, env)), opts);
+    });
 
   card
     .command('list')
     .description('List enrolled cards: card ID, masked number, status, token expiry (never a token)')
     .option('--json', 'print the list as JSON')
     .addHelpText('after', examples('citi card list', "citi card list --json | jq -r '.[].cardId'"))
-    .action(async (opts: { json?: boolean }, cmd: Command) => (await import('./card-run.js')).runCardList(await factoryFor(cmd, env), opts));
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const run = await import('./card-run.js');
+      await run.runCardList(run.cardDeps(await factoryFor(cmd, env)), opts);
+    });
 }

@@ -2,8 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { buildRegistrationRequest, validateRegistrationResponse } from '../auth/psd2-registration.js';
-import { DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, type EnvironmentName } from '../citi/endpoints.js';
-import { checkCountry, chosenStoreKind, DEFAULT_BUSINESS, validateBaseUrl, type Profile, type ResolvedProfile } from '../config/profiles.js';
+import { checkCountry, validateRedirectUri, type Profile, type ResolvedProfile } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
 import { accounts, inStore } from '../store/secret-store.js';
@@ -11,26 +10,38 @@ import { stdinPassphrase, tlsSettingsFrom } from '../http/tls-material.js';
 import { colorOn } from '../ui/io.js';
 import { printJson, writeLine } from '../ui/output.js';
 import { style } from '../ui/style.js';
-import { validateRedirectUri } from './login-run.js';
+import { loginDeps, type LoginDeps } from './login-run.js';
 import type { ClientRegisterOptions } from './client.js';
 import { PSD2_DEFAULT_COUNTRY } from '../citi/psd2.js';
 
-export async function runClientRegister(f: Factory, opts: ClientRegisterOptions): Promise<void> {
-  const env = f.io.env;
+/** What `citi client register` uses: built from the Factory by clientRegisterDeps. */
+export type ClientRegisterDeps = Pick<LoginDeps, 'io' | 'config' | 'profileName' | 'resolve' | 'secretStore' | 'http' | 'p12Passphrase' | 'info'>;
+
+export function clientRegisterDeps(f: Factory): ClientRegisterDeps {
+  const { io, config, profileName, resolve, secretStore, http, p12Passphrase, info } = loginDeps(f);
+  return { io, config, profileName, resolve, secretStore, http, p12Passphrase, info };
+}
+
+export async function runClientRegister(f: ClientRegisterDeps, opts: ClientRegisterOptions): Promise<void> {
   const name = await f.profileName();
   if (await f.config.getProfile(name)) {
     throw new UsageError(`Profile "${name}" already exists`, `Register into a new one with --profile NAME, or remove it first: \`citi logout --profile ${name} --forget-profile\`.`);
   }
-  if (opts.env && opts.baseUrl) throw new UsageError('Give --env or --base-url, not both');
-  if (opts.env && !isEnvironmentName(opts.env)) {
-    throw new UsageError(`Unknown environment "${opts.env}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
-  }
-  const baseUrl = validateBaseUrl(opts.baseUrl ?? (opts.env ? ENVIRONMENTS[opts.env as EnvironmentName] : undefined) ?? env.CITI_BASE_URL ?? ENVIRONMENTS.sandbox);
+  // One resolution, as for every command: flags, then CITI_*, then defaults (PSD2's country). The
+  // client ID is the server's to give.
+  const resolved = await f.resolve({
+    writing: true,
+    newClient: true,
+    defaults: { country: PSD2_DEFAULT_COUNTRY },
+    ...(opts.env ? { environment: opts.env } : {}),
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+    ...(opts.country ? { country: opts.country } : {}),
+  });
+  const { baseUrl, environment, business } = resolved;
   if (baseUrl.startsWith('http:')) {
     throw new UsageError('Registration uses mutual TLS, which needs an https:// base URL', 'For the emulator: `citi sandbox start --tls`, then use the https URL it prints.');
   }
-  const environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
-  const country = checkCountry(opts.country ?? PSD2_DEFAULT_COUNTRY);
+  const country = checkCountry(resolved.country);
   const redirectUri = opts.redirectUri ? validateRedirectUri(opts.redirectUri) : undefined;
 
   const tls = tlsSettingsFrom(opts);
@@ -38,26 +49,14 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     throw new UsageError('Registering a PSD2 client needs your eIDAS (QWAC) certificate', 'Give --cert FILE --key FILE, or --p12 FILE (for the emulator: `citi sandbox certs --out DIR`).');
   }
   const p12Passphrase = tls.p12 ? await f.p12Passphrase(tls.p12, await stdinPassphrase(f.io, opts.p12PassphraseStdin)) : undefined;
-  const storeKind = chosenStoreKind(f.globals.store, env) ?? 'keychain';
+  const storeKind = resolved.store;
   const secrets = f.secretStore(storeKind);
-  const resolved: ResolvedProfile = {
-    name,
-    baseUrl,
-    country,
-    business: DEFAULT_BUSINESS,
-    clientId: '',
-    paths: { ...DEFAULT_PATHS },
-    scopes: [],
-    store: storeKind,
-    storeIsDefault: false,
-    fromEnv: false,
-    tls,
-  };
+  const target: ResolvedProfile = Object.freeze({ ...resolved, country, tls });
 
   const clientName = opts.name ?? (tls.cert ? await subjectCommonName(tls.cert) : undefined) ?? `citi-sandbox ${name}`;
   const res = await f
-    .http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {})
-    .request(buildRegistrationRequest(resolved, { clientName, redirectUris: redirectUri ? [redirectUri] : [], countryCode: country.toUpperCase() }));
+    .http(target, p12Passphrase !== undefined ? { p12Passphrase } : {})
+    .request(buildRegistrationRequest(target, { clientName, redirectUris: redirectUri ? [redirectUri] : [], countryCode: country.toUpperCase() }));
   const client = validateRegistrationResponse(res);
 
   await secrets.set(accounts.clientSecret(name), client.clientSecret);
@@ -66,7 +65,7 @@ export async function runClientRegister(f: Factory, opts: ClientRegisterOptions)
     baseUrl,
     environment,
     country,
-    business: DEFAULT_BUSINESS,
+    business,
     clientId: client.clientId,
     ...(storeKind !== 'keychain' ? { store: storeKind } : {}),
     ...(redirectUri ? { redirectUri } : {}),

@@ -47,5 +47,8 @@ export function register(program: Command, env: CommandEnv): void {
         'citi token --profile psd2 && citi call --profile psd2 /v1/apac/onboarding/products',
       ),
     )
-    .action(async (opts: ClientRegisterOptions, cmd: Command) => (await import('./client-run.js')).runClientRegister(await factoryFor(cmd, env), opts));
+    .action(async (opts: ClientRegisterOptions, cmd: Command) => {
+      const run = await import('./client-run.js');
+      await run.runClientRegister(run.clientRegisterDeps(await factoryFor(cmd, env)), opts);
+    });
 }

@@ -1,7 +1,9 @@
 /** The completion scripts, and the candidates `citi __complete` offers for the word being completed. */
 import type { Command, Option } from 'commander';
 import { COUNTRIES, ENVIRONMENTS } from '../citi/endpoints.js';
+import type { ConfigStore } from '../config/profiles.js';
 import type { Factory } from '../factory.js';
+import type { TokenStore } from '../store/tokens.js';
 import { SHELLS, type Shell } from './completion.js';
 
 export function completionScript(shell: Shell): string {
@@ -50,8 +52,18 @@ function visible(cmd: Command): Command[] {
   return cmd.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
 }
 
+/** What completion looks up: the saved profiles, and the tokens of one (the run's, or the one named on the line). */
+export interface CompletionDeps {
+  config: Pick<ConfigStore, 'read'>;
+  tokensOf(profile: string | undefined): Promise<TokenStore>;
+}
+
+export function completionDeps(f: Factory): CompletionDeps {
+  return { config: f.config, tokensOf: async (profile) => f.tokens(await (profile ? f.resolve({ profile }) : f.profile())) };
+}
+
 /** The candidates for the last word, given the words before it; never throws (a failing lookup offers nothing). */
-export async function candidates(program: Command, words: string[], f: Factory): Promise<string[]> {
+export async function candidates(program: Command, words: string[], f: CompletionDeps): Promise<string[]> {
   const current = words[words.length - 1] ?? '';
   let cmd = program;
   const values: Record<string, string> = {};
@@ -80,7 +92,7 @@ export async function candidates(program: Command, words: string[], f: Factory):
   return found.filter((c) => c.startsWith(current));
 }
 
-async function optionValues(opt: Option, f: Factory, values: Record<string, string>): Promise<readonly string[]> {
+async function optionValues(opt: Option, f: CompletionDeps, values: Record<string, string>): Promise<readonly string[]> {
   if (opt.argChoices) return opt.argChoices;
   switch (opt.long) {
     case '--profile':
@@ -96,7 +108,7 @@ async function optionValues(opt: Option, f: Factory, values: Record<string, stri
   }
 }
 
-async function argumentValues(cmd: Command, positionals: string[], f: Factory): Promise<readonly string[]> {
+async function argumentValues(cmd: Command, positionals: string[], f: CompletionDeps): Promise<readonly string[]> {
   const path = [];
   for (let c: Command | null = cmd; c?.parent; c = c.parent) path.unshift(c.name());
   switch (path.join(' ')) {
@@ -113,7 +125,7 @@ async function argumentValues(cmd: Command, positionals: string[], f: Factory): 
   }
 }
 
-async function profileNames(f: Factory): Promise<string[]> {
+async function profileNames(f: Pick<CompletionDeps, 'config'>): Promise<string[]> {
   try {
     return Object.keys((await f.config.read()).profiles).sort();
   } catch {
@@ -122,11 +134,9 @@ async function profileNames(f: Factory): Promise<string[]> {
 }
 
 /** The card IDs enrolled under the profile; the keychain gets a short while, then nothing is offered. */
-async function cardIds(f: Factory, profile: string | undefined): Promise<string[]> {
-  const { Factory: F } = await import('../factory.js');
-  const g = new F(f.io, { ...f.globals, ...(profile ? { profile } : {}) }, f.overrides);
+async function cardIds(f: Pick<CompletionDeps, 'tokensOf'>, profile: string | undefined): Promise<string[]> {
   const lookup = (async () => {
-    const tokens = await g.tokens();
+    const tokens = await f.tokensOf(profile);
     return Object.values(await tokens.all()).flatMap((r) => (r.kind === 'card' && r.cardId ? [r.cardId] : []));
   })();
   let timer: NodeJS.Timeout | undefined;

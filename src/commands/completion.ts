@@ -36,7 +36,8 @@ export function register(program: Command, env: CommandEnv): void {
     .argument('[words...]', 'the words after `citi`, the last one being the word under the cursor')
     .allowUnknownOption()
     .action(async (words: string[], _opts: unknown, cmd: Command) => {
-      const found = await (await load()).candidates(program, words.length ? words : [''], await factoryFor(cmd, env));
+      const run = await load();
+      const found = await run.candidates(program, words.length ? words : [''], run.completionDeps(await factoryFor(cmd, env)));
       if (found.length) env.io.stdout.write(found.join('\n') + '\n');
     });
 }

@@ -1,72 +1,110 @@
 /** The implementation of `citi login`, loaded when the command runs. */
 import { clientCredentialsForm } from '../auth/client-credentials.js';
 import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/token-endpoint.js';
-import { COUNTRIES, DEFAULT_PATHS, ENVIRONMENTS, isEnvironmentName, SANDBOX_BASE_PATH, type EnvironmentName } from '../citi/endpoints.js';
+import { COUNTRIES, ENVIRONMENTS, SANDBOX_BASE_PATH, type EnvironmentName } from '../citi/endpoints.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import {
   checkBusiness,
   checkCountry,
-  DEFAULT_BUSINESS,
   DEFAULT_COUNTRY,
   isLoopbackHost,
-  chosenStoreKind,
   CUSTOMER_SIGN_INS,
   validateBaseUrl,
+  validateRedirectUri,
   unknownProfile,
+  type ConfigStore,
   type CustomerSignIn,
   type Profile,
+  type ProfileFlags,
   type ResolvedProfile,
+  type ResolveInput,
 } from '../config/profiles.js';
 import { ApiError, UsageError } from '../errors.js';
 import type { Factory } from '../factory.js';
-import { accounts, inStore } from '../store/secret-store.js';
+import type { HttpClient } from '../http/client.js';
 import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../http/tls-material.js';
-import { clearEnvIdentities, identityOf, tokenKey, tokenOwner } from '../store/tokens.js';
-import { canPrompt, colorOn, readSecretFromStdin } from '../ui/io.js';
+import type { StoreKind } from '../store/kind.js';
+import { accounts, inStore, type SecretStore } from '../store/secret-store.js';
+import { clearEnvIdentities, identityOf, tokenKey, tokenOwner, type TokenOwner, type TokenStore } from '../store/tokens.js';
+import { canPrompt, colorOn, readSecretFromStdin, type IO } from '../ui/io.js';
+import type { Prompter } from '../ui/prompt.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import type { LoginOptions } from './login.js';
 
-export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
+/** What `citi login` and `citi logout` use: built from the Factory by loginDeps, or by hand in tests and the demo. */
+export interface LoginDeps {
+  io: IO;
+  config: ConfigStore;
+  /** The profile resolved with these flags beside the run's own --profile and --store (config/profiles.ts). */
+  resolve(more: ProfileFlags & Pick<ResolveInput, 'writing' | 'newClient' | 'defaults' | 'ask'>): Promise<ResolvedProfile>;
+  /** The profile of the run, as every other command resolves it, and its name alone. */
+  profile(): Promise<ResolvedProfile>;
+  profileName(): Promise<string>;
+  secretStore(kind: StoreKind): SecretStore;
+  /** The store a saved profile's secrets are in this run (--store, CITI_STORE, the profile's own). */
+  storeOfSaved(saved?: Profile): SecretStore;
+  tokensIn(secrets: SecretStore, owner: TokenOwner): TokenStore;
+  http(profile: ResolvedProfile, opts?: { p12Passphrase?: string }): HttpClient;
+  p12Passphrase(file: string, opts?: { given?: string; stored?: () => Promise<string | null> }): Promise<string>;
+  prompter(): Prompter;
+  now(): number;
+  info(message: string): void;
+}
+
+export function loginDeps(f: Factory): LoginDeps {
+  return {
+    io: f.io,
+    config: f.config,
+    resolve: (more) => f.resolve(more),
+    profile: () => f.profile(),
+    profileName: () => f.profileName(),
+    secretStore: (kind) => f.secretStore(kind),
+    storeOfSaved: (saved) => f.storeOfSaved(saved),
+    tokensIn: (secrets, owner) => f.tokensIn(secrets, owner),
+    http: (profile, opts) => f.http(profile, opts),
+    p12Passphrase: (file, opts) => f.p12Passphrase(file, opts),
+    prompter: () => f.prompter(),
+    now: () => f.now(),
+    info: (m) => f.info(m),
+  };
+}
+
+export async function runLogin(f: LoginDeps, opts: LoginOptions): Promise<void> {
   const env = f.io.env;
   const interactive = canPrompt(f.io);
   const prompter = f.prompter();
-  const name = await f.profileName();
+  // One resolution, as for every command: flags, then CITI_*, then the saved profile, then (on a
+  // terminal) the questions, then defaults.
+  const resolved = await f.resolve({
+    writing: true,
+    ...(opts.env ? { environment: opts.env } : {}),
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+    ...(opts.country ? { country: opts.country } : {}),
+    ...(opts.business ? { business: opts.business } : {}),
+    ...(opts.clientId ? { clientId: opts.clientId } : {}),
+    ...(interactive
+      ? {
+          ask: {
+            environment: () => askEnvironment(f),
+            country: () => prompter.select('Country', COUNTRIES.map((c) => ({ name: c.toUpperCase(), value: c })), { default: DEFAULT_COUNTRY }),
+            clientId: async (local: boolean) => {
+              // The emulator's seeded app is the likely answer on loopback.
+              const guess = local ? { default: (await import('../sandbox/server.js')).DEFAULT_CLIENT_ID } : {};
+              return (await prompter.input('Client ID', { ...guess, validate: (v) => (v.trim() ? true : 'Required') })).trim();
+            },
+          },
+        }
+      : {}),
+  });
+  const { name, baseUrl, environment, clientId } = resolved;
   const existing = await f.config.getProfile(name);
-
-  if (opts.env && opts.baseUrl) throw new UsageError('Give --env or --base-url, not both');
-  if (opts.env && !isEnvironmentName(opts.env)) {
-    throw new UsageError(`Unknown environment "${opts.env}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
-  }
-  let environment: Profile['environment'];
-  let baseUrl: string | undefined;
-  if (opts.baseUrl || env.CITI_BASE_URL) baseUrl = opts.baseUrl ?? env.CITI_BASE_URL;
-  else if (opts.env) environment = opts.env as EnvironmentName;
-  else if (existing) ({ baseUrl, environment } = existing);
-  else if (interactive) ({ environment, baseUrl } = await askEnvironment(f));
-  else environment = 'sandbox';
-  if (environment && environment !== 'custom') baseUrl = ENVIRONMENTS[environment];
-  baseUrl = validateBaseUrl(baseUrl ?? ENVIRONMENTS.sandbox);
-  const local = isLoopbackHost(new URL(baseUrl).hostname);
-  if (!environment) environment = (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
-
-  let country = opts.country ?? env.CITI_COUNTRY ?? existing?.country;
-  if (!country && interactive) {
-    country = await prompter.select('Country', COUNTRIES.map((c) => ({ name: c.toUpperCase(), value: c })), { default: DEFAULT_COUNTRY });
-  }
-  country = checkCountry(country ?? DEFAULT_COUNTRY);
-  const business = checkBusiness(opts.business ?? env.CITI_BUSINESS ?? existing?.business ?? DEFAULT_BUSINESS);
-
-  let clientId = opts.clientId ?? env.CITI_CLIENT_ID ?? existing?.clientId;
-  if (!clientId && interactive) {
-    // The emulator's seeded app is the likely answer on loopback.
-    const guess = local ? { default: (await import('../sandbox/server.js')).DEFAULT_CLIENT_ID } : {};
-    clientId = (await prompter.input('Client ID', { ...guess, validate: (v) => (v.trim() ? true : 'Required') })).trim();
-  }
+  const country = checkCountry(resolved.country);
+  const business = checkBusiness(resolved.business);
   if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
 
   if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
-  const storeKind = chosenStoreKind(f.globals.store, env, existing) ?? 'keychain';
+  const storeKind = resolved.store;
   const secrets = f.secretStore(storeKind);
   // Changing only settings of a saved profile (redirect URI, market, certificate) keeps its stored
   // secret: the app is the same, so there is nothing to ask for.
@@ -116,19 +154,8 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   };
   if (storeKind === 'keychain') delete profile.store;
 
-  const resolved: ResolvedProfile = {
-    name,
-    baseUrl,
-    country,
-    business,
-    clientId,
-    paths: { ...DEFAULT_PATHS, ...existing?.paths },
-    scopes: existing?.scopes ?? [],
-    store: storeKind,
-    storeIsDefault: false,
-    fromEnv: false,
-    ...(tls ? { tls } : {}),
-  };
+  // The profile as it will be saved: the resolution with this login's certificate settings.
+  const target: ResolvedProfile = Object.freeze({ ...resolved, country, business, ...(tls ? { tls } : {}) });
 
   // The certificate, key and CA files are checked (readable, parseable, key matching certificate)
   // before anything is saved, with --no-verify too.
@@ -139,7 +166,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
   let token: ReturnType<typeof toRecord> | undefined;
   if (opts.verify !== false) {
     try {
-      const res = await f.http(resolved, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: resolved }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
+      const res = await f.http(target, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: target }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
       token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
       verified = true;
     } catch (err) {
@@ -154,11 +181,11 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
       }
     }
   }
-  const tokens = f.tokensIn(secrets, tokenOwner(resolved));
+  const tokens = f.tokensIn(secrets, tokenOwner(target));
   await secrets.set(accounts.clientSecret(name), secret);
   if (p12Passphrase !== undefined) await secrets.set(accounts.p12Passphrase(name), p12Passphrase);
   // Tokens of another identity are no use with this one (they would read as empty anyway).
-  if (existing && identityOf(existing) !== identityOf(resolved)) await tokens.clear();
+  if (existing && identityOf(existing) !== identityOf(target)) await tokens.clear();
   if (token) await tokens.put(tokenKey('two-legged', TWO_LEGGED_SCOPE), token);
   // The first profile saved becomes the default; later ones are chosen with --profile.
   await f.config.saveProfile(name, profile);
@@ -177,7 +204,7 @@ export async function runLogin(f: Factory, opts: LoginOptions): Promise<void> {
 const LOCAL_EMULATOR_URL = `http://127.0.0.1:8080${SANDBOX_BASE_PATH}`;
 
 /** The environment list on a terminal: Citi's hosted ones, the local emulator, or any URL. */
-async function askEnvironment(f: Factory): Promise<{ environment: Profile['environment']; baseUrl?: string }> {
+async function askEnvironment(f: Pick<LoginDeps, 'io' | 'prompter'>): Promise<{ environment: EnvironmentName | 'custom'; baseUrl?: string }> {
   const prompter = f.prompter();
   type Choice = EnvironmentName | 'local' | 'custom';
   const choice = await prompter.select<Choice>('Citi environment', [
@@ -202,28 +229,13 @@ async function askEnvironment(f: Factory): Promise<{ environment: Profile['envir
 }
 
 /** The URL of the emulator `citi sandbox start --detach` left running, if any. */
-async function detachedEmulatorUrl(f: Factory): Promise<string | undefined> {
+async function detachedEmulatorUrl(f: Pick<LoginDeps, 'io'>): Promise<string | undefined> {
   const { defaultPidFile } = await import('./sandbox-detach.js');
   const fs = await import('node:fs/promises');
   return fs.readFile(defaultPidFile(f.io.env), 'utf8').then((t) => (JSON.parse(t) as { url?: string }).url, () => undefined);
 }
 
-export function validateRedirectUri(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`Invalid --redirect-uri "${value}"`, 'Use e.g. http://127.0.0.1:8765/callback');
-  }
-  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
-    throw new UsageError('--redirect-uri must be an http://127.0.0.1 (or localhost) address: the callback server listens on this machine');
-  }
-  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, e.g. http://127.0.0.1:8765/callback');
-  // Kept as given: the server compares it character for character with the registered one.
-  return value;
-}
-
-export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
+export async function runLogout(f: LoginDeps, opts: { forgetProfile?: boolean; allIdentities?: boolean }): Promise<void> {
   const name = await f.profileName();
   const config = await f.config.read();
   const existing = config.profiles[name];
@@ -236,8 +248,7 @@ export async function runLogout(f: Factory, opts: { forgetProfile?: boolean; all
     },
   );
   if (!existing && (opts.forgetProfile || (!fromEnv && !opts.allIdentities))) throw unknownProfile(name, config);
-  const storeKind = chosenStoreKind(f.globals.store, f.io.env, existing) ?? 'keychain';
-  const secrets = f.secretStore(storeKind);
+  const secrets = f.storeOfSaved(existing);
   const s = await style(colorOn(f.io, 'stderr'));
   if (existing) {
     const hadSecret = await secrets.delete(accounts.clientSecret(name));

@@ -59,7 +59,10 @@ export function register(program: Command, env: CommandEnv): void {
         'citi login --customer-sign-in password --username SandboxUser1   # customer APIs by the password grant (CI)',
       ),
     )
-    .action(async (opts: LoginOptions, cmd: Command) => (await import('./login-run.js')).runLogin(await factoryFor(cmd, env), opts));
+    .action(async (opts: LoginOptions, cmd: Command) => {
+      const run = await import('./login-run.js');
+      await run.runLogin(run.loginDeps(await factoryFor(cmd, env)), opts);
+    });
 
   program
     .command('logout')
@@ -67,5 +70,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--forget-profile', 'remove the profile settings too')
     .option('--all-identities', 'also forget the cached tokens of every environment identity (CITI_CLIENT_ID, CITI_BASE_URL, ... runs) in the store')
     .addHelpText('after', examples('citi logout', 'citi logout --profile qa --forget-profile', 'CITI_CLIENT_ID=... CITI_CLIENT_SECRET=... citi logout   # the tokens of that identity', 'citi logout --all-identities --store file'))
-    .action(async (opts: { forgetProfile?: boolean; allIdentities?: boolean }, cmd: Command) => (await import('./login-run.js')).runLogout(await factoryFor(cmd, env), opts));
+    .action(async (opts: { forgetProfile?: boolean; allIdentities?: boolean }, cmd: Command) => {
+      const run = await import('./login-run.js');
+      await run.runLogout(run.loginDeps(await factoryFor(cmd, env)), opts);
+    });
 }

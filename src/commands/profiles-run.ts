@@ -1,7 +1,8 @@
 /** `citi profiles`: every saved profile with where its secrets live (shared with `citi status`), and choosing the default. */
-import { chosenStoreKind } from '../config/profiles.js';
+import type { ConfigStore, Profile } from '../config/profiles.js';
 import type { Factory } from '../factory.js';
-import { colorOn } from '../ui/io.js';
+import type { SecretStore } from '../store/secret-store.js';
+import { colorOn, type IO } from '../ui/io.js';
 import { printJson, printTable } from '../ui/output.js';
 import { style } from '../ui/style.js';
 
@@ -17,8 +18,21 @@ export interface ProfileSummary {
   secrets: string;
 }
 
+/** What `citi profiles` uses: built from the Factory by profilesDeps. */
+export interface ProfilesDeps {
+  io: IO;
+  config: ConfigStore;
+  /** The store a saved profile's secrets are in this run (--store, CITI_STORE, the profile's own). */
+  storeOfSaved(saved: Profile): SecretStore;
+  info(message: string): void;
+}
+
+export function profilesDeps(f: Factory): ProfilesDeps {
+  return { io: f.io, config: f.config, storeOfSaved: (saved) => f.storeOfSaved(saved), info: (m) => f.info(m) };
+}
+
 /** Every saved profile, by name, with where its secrets live; shared with `citi status`. */
-export async function profileSummaries(f: Factory): Promise<{ defaultProfile?: string; profiles: ProfileSummary[] }> {
+export async function profileSummaries(f: Pick<ProfilesDeps, 'config' | 'storeOfSaved'>): Promise<{ defaultProfile?: string; profiles: ProfileSummary[] }> {
   const config = await f.config.read();
   const profiles = Object.entries(config.profiles)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -30,7 +44,7 @@ export async function profileSummaries(f: Factory): Promise<{ defaultProfile?: s
       country: p.country,
       business: p.business,
       clientId: p.clientId,
-      secrets: f.secretStore(chosenStoreKind(f.globals.store, f.io.env, p) ?? 'keychain').location,
+      secrets: f.storeOfSaved(p).location,
     }));
   return { ...(config.defaultProfile ? { defaultProfile: config.defaultProfile } : {}), profiles };
 }
@@ -47,7 +61,7 @@ export function profileRows(profiles: ProfileSummary[]): Record<string, string>[
   }));
 }
 
-export async function runProfilesList(f: Factory, opts: { json?: boolean }): Promise<void> {
+export async function runProfilesList(f: ProfilesDeps, opts: { json?: boolean }): Promise<void> {
   const { profiles } = await profileSummaries(f);
   if (opts.json) return printJson(f.io, profiles);
   if (!profiles.length) {
@@ -57,7 +71,7 @@ export async function runProfilesList(f: Factory, opts: { json?: boolean }): Pro
   await printTable(f.io, profileRows(profiles));
 }
 
-export async function runProfilesUse(f: Factory, name: string): Promise<void> {
+export async function runProfilesUse(f: ProfilesDeps, name: string): Promise<void> {
   await f.config.setDefaultProfile(name);
   const s = await style(colorOn(f.io, 'stderr'));
   f.info(`${s.green('✓')} ${s.bold(name)} is now the default profile`);

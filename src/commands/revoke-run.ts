@@ -1,14 +1,26 @@
 /** The implementation of `citi revoke`, loaded when the command runs. */
 import type { TokenKind } from '../citi/catalogue.js';
+import type { AuthContext } from '../auth/context.js';
 import type { Factory } from '../factory.js';
 import { UsageError } from '../errors.js';
 import { tokenKey } from '../store/tokens.js';
-import { colorOn } from '../ui/io.js';
+import { colorOn, type IO } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
 import type { RevokeOptions } from './revoke.js';
 
-export async function runRevoke(f: Factory, opts: RevokeOptions): Promise<void> {
+/** What `citi revoke` uses: built from the Factory by revokeDeps. */
+export interface RevokeDeps {
+  io: IO;
+  authContext(): Promise<AuthContext>;
+  info(message: string): void;
+}
+
+export function revokeDeps(f: Factory): RevokeDeps {
+  return { io: f.io, authContext: () => f.authContext(), info: (m) => f.info(m) };
+}
+
+export async function runRevoke(f: RevokeDeps, opts: RevokeOptions): Promise<void> {
   const { revokeStored } = await import('../auth/revoke.js');
   const ctx = await f.authContext();
   // Customer tokens: three-legged and password-grant alike.

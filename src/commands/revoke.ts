@@ -24,5 +24,8 @@ export function register(program: Command, env: CommandEnv): void {
       'after',
       examples('citi revoke --three-legged', 'citi revoke --card CARD-8653-0001', 'citi revoke --all --json', 'citi revoke --profile qa --two-legged'),
     )
-    .action(async (opts: RevokeOptions, cmd: Command) => (await import('./revoke-run.js')).runRevoke(await factoryFor(cmd, env), opts));
+    .action(async (opts: RevokeOptions, cmd: Command) => {
+      const run = await import('./revoke-run.js');
+      await run.runRevoke(run.revokeDeps(await factoryFor(cmd, env)), opts);
+    });
 }

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { configDir } from '../config/paths.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
-import type { Factory } from '../factory.js';
+import type { StreamDeps } from './shared.js';
 import type { SandboxStartOptions } from './sandbox.js';
 
 export interface PidFile {
@@ -115,7 +115,7 @@ function forwardedFlags(cmd: Command, opts: SandboxStartOptions): string[] {
   return flags;
 }
 
-export async function runSandboxDetach(f: Factory, opts: SandboxStartOptions, cmd: Command): Promise<void> {
+export async function runSandboxDetach(f: StreamDeps, opts: SandboxStartOptions, cmd: Command): Promise<void> {
   const file = path.resolve(opts.pidFile ?? defaultPidFile(f.io.env));
   const running = await runningEmulator(file);
   if (running) {
@@ -168,7 +168,7 @@ export async function runSandboxDetach(f: Factory, opts: SandboxStartOptions, cm
   f.info(`  stop it with: citi sandbox stop${opts.pidFile ? ` --pid-file ${opts.pidFile}` : ''}`);
 }
 
-export async function runSandboxStop(f: Factory, opts: { pidFile?: string }): Promise<void> {
+export async function runSandboxStop(f: StreamDeps, opts: { pidFile?: string }): Promise<void> {
   const file = path.resolve(opts.pidFile ?? defaultPidFile(f.io.env));
   const running = await runningEmulator(file);
   if (!running) {

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { PASSPHRASE_ENV } from '../config/options.js';
 import { isLoopbackHost } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
-import type { Factory } from '../factory.js';
 import { stdinPassphrase } from '../http/tls-material.js';
 import type { SandboxOptions } from '../sandbox/server.js';
 import { colorOn } from '../ui/io.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
-import { durationFlag } from './shared.js';
+import { durationFlag, type StreamDeps } from './shared.js';
 import type { SandboxCertsOptions, SandboxStartOptions } from './sandbox.js';
 
 export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
@@ -40,7 +39,7 @@ export function sandboxOptionsFrom(opts: SandboxStartOptions): SandboxOptions {
   };
 }
 
-export async function runSandboxStart(f: Factory, opts: SandboxStartOptions): Promise<void> {
+export async function runSandboxStart(f: StreamDeps, opts: SandboxStartOptions): Promise<void> {
   const options = sandboxOptionsFrom(opts);
   const { startSandbox } = await import('../sandbox/server.js');
   const log = opts.quiet ? undefined : (line: string) => f.io.stderr.write(`[sandbox] ${line}\n`);
@@ -102,7 +101,7 @@ async function withCerts<T>(use: (certs: typeof import('../sandbox/certs-run.js'
   }
 }
 
-export async function runSandboxCerts(f: Factory, opts: SandboxCertsOptions): Promise<void> {
+export async function runSandboxCerts(f: StreamDeps, opts: SandboxCertsOptions): Promise<void> {
   const set = await withCerts((certs) =>
     certs.writeSandboxCerts(opts, async () => (await stdinPassphrase(f.io, opts.p12PassphraseStdin)).given ?? (f.io.env[PASSPHRASE_ENV] || undefined)),
   );

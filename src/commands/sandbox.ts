@@ -1,7 +1,7 @@
 /** `citi sandbox start`: the local emulator of Citi's sandbox, on loopback. */
 import type { Command } from 'commander';
 import type { SandboxCertsFlags, SandboxTlsFlags } from '../sandbox/certs-run.js';
-import { collect, examples, factoryFor, type CommandEnv } from './shared.js';
+import { collect, examples, factoryFor, streamDeps, type CommandEnv } from './shared.js';
 
 export interface SandboxStartOptions extends SandboxTlsFlags {
   port?: string;
@@ -70,16 +70,16 @@ export function register(program: Command, env: CommandEnv): void {
     )
     .action(async (opts: SandboxStartOptions, cmd: Command) => {
       const { runSandboxStart, sandboxOptionsFrom } = await import('./sandbox-run.js');
-      if (!opts.detach) return runSandboxStart(await factoryFor(cmd, env), opts);
+      if (!opts.detach) return runSandboxStart(streamDeps(await factoryFor(cmd, env)), opts);
       sandboxOptionsFrom(opts); // bad flags are reported here, not in the background
-      return (await import('./sandbox-detach.js')).runSandboxDetach(await factoryFor(cmd, env), opts, cmd);
+      return (await import('./sandbox-detach.js')).runSandboxDetach(streamDeps(await factoryFor(cmd, env)), opts, cmd);
     });
   sandbox
     .command('stop')
     .description('Stop the emulator started with --detach (by its pid file; a pid that is not a citi emulator is left alone)')
     .option('--pid-file <file>', 'the pid file given to `citi sandbox start` (default: sandbox.pid in the config folder)')
     .addHelpText('after', examples('citi sandbox stop', 'citi sandbox stop --pid-file ./sandbox.pid'))
-    .action(async (opts: { pidFile?: string }, cmd: Command) => (await import('./sandbox-detach.js')).runSandboxStop(await factoryFor(cmd, env), opts));
+    .action(async (opts: { pidFile?: string }, cmd: Command) => (await import('./sandbox-detach.js')).runSandboxStop(streamDeps(await factoryFor(cmd, env)), opts));
   sandbox
     .command('certs')
     .description('Write test certificates for the PSD2 path: a CA, a server certificate for loopback, a QWAC-like client certificate (PEM and PKCS#12)')
@@ -89,5 +89,5 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--force', 'replace a set already in the folder')
     .option('--json', 'print {dir, organizationIdentifier, files} as JSON')
     .addHelpText('after', examples('citi sandbox certs --out ./certs', 'citi sandbox certs --out ./certs --org-id PSDDE-BAFIN-987654 --json'))
-    .action(async (opts: SandboxCertsOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxCerts(await factoryFor(cmd, env), opts));
+    .action(async (opts: SandboxCertsOptions, cmd: Command) => (await import('./sandbox-run.js')).runSandboxCerts(streamDeps(await factoryFor(cmd, env)), opts));
 }

@@ -20,6 +20,16 @@ export async function factoryFor(cmd: Command, env: CommandEnv): Promise<Factory
   return new Factory(env.io, { ...g }, env.overrides);
 }
 
+/** What a command that only reports needs (sandbox): its streams and a line for people on stderr. */
+export interface StreamDeps {
+  io: IO;
+  info(message: string): void;
+}
+
+export function streamDeps(f: Factory): StreamDeps {
+  return { io: f.io, info: (m) => f.info(m) };
+}
+
 /** Help text lines for examples, aligned under an "Examples:" heading. */
 export function examples(...lines: string[]): string {
   return '\nExamples:\n' + lines.map((l) => (l ? '  ' + l : '')).join('\n') + '\n';

@@ -1,16 +1,37 @@
 /** The implementation of `citi status`, loaded when the command runs. */
 import { UsageError } from '../errors.js';
+import type { ResolvedProfile } from '../config/profiles.js';
 import type { Factory } from '../factory.js';
+import type { TokenStore } from '../store/tokens.js';
 import { printJson, printTable } from '../ui/output.js';
 import { formatDuration } from '../util/duration.js';
-import { profileRows, profileSummaries } from './profiles-run.js';
+import { profileRows, profileSummaries, profilesDeps, type ProfilesDeps } from './profiles-run.js';
 
-export async function runStatus(f: Factory, opts: { json?: boolean }): Promise<void> {
+/** What `citi status` uses: built from the Factory by statusDeps. */
+export interface StatusDeps extends ProfilesDeps {
+  profile(): Promise<ResolvedProfile>;
+  /** A profile was named (--profile or CITI_PROFILE), so failing to resolve it is an error, not "no profile yet". */
+  profileNamed: boolean;
+  tokens(profile: ResolvedProfile): Promise<TokenStore>;
+  now(): number;
+}
+
+export function statusDeps(f: Factory): StatusDeps {
+  return {
+    ...profilesDeps(f),
+    profile: () => f.profile(),
+    profileNamed: Boolean(f.globals.profile || f.io.env.CITI_PROFILE),
+    tokens: (profile) => f.tokens(profile),
+    now: () => f.now(),
+  };
+}
+
+export async function runStatus(f: StatusDeps, opts: { json?: boolean }): Promise<void> {
   const { defaultProfile, profiles } = await profileSummaries(f);
   const overview = { configFile: f.config.file, ...(defaultProfile ? { defaultProfile } : {}), profiles };
   // Before any login (or with a default that is gone) there is no profile to show tokens for: say so, exit 0.
   const profile = await f.profile().catch((err: unknown) => {
-    if (err instanceof UsageError && !f.globals.profile && !f.io.env.CITI_PROFILE) return undefined;
+    if (err instanceof UsageError && !f.profileNamed) return undefined;
     throw err;
   });
   if (!profile) {

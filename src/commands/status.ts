@@ -8,5 +8,8 @@ export function register(program: Command, env: CommandEnv): void {
     .description("Show the config file, the profiles and where their secrets live, and the profile's tokens (never a secret)")
     .option('--json', 'print the same as JSON')
     .addHelpText('after', examples('citi status', 'citi status --profile local --json', "citi status --json | jq '.profiles[] | {name, secrets}'"))
-    .action(async (opts: { json?: boolean }, cmd: Command) => (await import('./status-run.js')).runStatus(await factoryFor(cmd, env), opts));
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const run = await import('./status-run.js');
+      await run.runStatus(run.statusDeps(await factoryFor(cmd, env)), opts);
+    });
 }

@@ -45,5 +45,8 @@ export function register(program: Command, env: CommandEnv): void {
         'CITI_USERNAME=SandboxUser1 CITI_PASSWORD=... citi token --password --json',
       ),
     )
-    .action(async (opts: TokenOptions, cmd: Command) => (await import('./token-run.js')).runToken(await factoryFor(cmd, env), opts));
+    .action(async (opts: TokenOptions, cmd: Command) => {
+      const run = await import('./token-run.js');
+      await run.runToken(run.tokenDeps(await factoryFor(cmd, env)), opts);
+    });
 }

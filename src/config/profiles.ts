@@ -1,15 +1,14 @@
 /** Profiles: non-secret settings in a JSON file (0600, in a 0700 folder). Secrets live in the store. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
+import { DEFAULT_PATHS, ENVIRONMENTS, isEndpointName, isEnvironmentName, type EndpointPaths, type EnvironmentName } from '../citi/endpoints.js';
 import { UsageError } from '../errors.js';
 import { JsonFile } from '../store/files.js';
+import { chosenStoreKind, type StoreKind } from '../store/kind.js';
+import { identityOf } from '../store/tokens.js';
 import { closest } from '../util/suggest.js';
 import type { CustomerSignIn } from './options.js';
 import { configDir, lockDir } from './paths.js';
-
-export type StoreKind = 'keychain' | 'file' | 'memory';
-export const STORE_KINDS: readonly StoreKind[] = ['keychain', 'file', 'memory'];
 
 export interface TlsSettings {
   cert?: string;
@@ -121,39 +120,79 @@ export class ConfigStore {
   }
 }
 
-/** A profile with environment overrides applied and everything the layers below need. */
+/**
+ * The one answer to "which app, where, for which market, with secrets where" for a run: flags,
+ * then CITI_* variables, then the saved profile, then defaults (see resolveProfile). Frozen: what
+ * is decided here is not changed by whoever holds it.
+ */
 export interface ResolvedProfile {
-  name: string;
-  baseUrl: string;
-  country: string;
-  business: string;
-  clientId: string;
-  paths: EndpointPaths;
-  scopes: string[];
-  store: StoreKind;
+  readonly name: string;
+  readonly baseUrl: string;
+  /** Citi's environment of the base URL by name, or `custom` (the emulator, any other URL). */
+  readonly environment: EnvironmentName | 'custom';
+  readonly country: string;
+  readonly business: string;
+  readonly clientId: string;
+  readonly paths: Readonly<EndpointPaths>;
+  readonly scopes: readonly string[];
+  /** Where secrets and tokens live this run, the keychain probe included (see resolveProfile). */
+  readonly store: StoreKind;
   /** True when the store was chosen by default rather than by a flag, variable or the profile. */
-  storeIsDefault: boolean;
+  readonly storeIsDefault: boolean;
   /** The client secret, when it came from CITI_CLIENT_SECRET. */
-  envSecret?: string;
+  readonly envSecret?: string;
   /** True when no saved profile exists and everything came from the environment. */
-  fromEnv: boolean;
+  readonly fromEnv: boolean;
   /**
    * True when the identity (base URL, client ID, country, business) is not the saved profile's:
    * the environment changed it, or there is no saved profile. Such runs keep tokens of their own.
    */
-  envIdentity?: boolean;
-  redirectUri?: string;
-  tls?: TlsSettings;
-  customerSignIn?: CustomerSignIn;
+  readonly envIdentity?: boolean;
+  readonly redirectUri?: string;
+  readonly tls?: Readonly<TlsSettings>;
+  readonly customerSignIn?: CustomerSignIn;
   /** The customer's user ID for the password grant: CITI_USERNAME, else the saved profile's. */
-  username?: string;
+  readonly username?: string;
 }
 
-export interface ResolveInput {
+/** Settings given as flags; each wins over its CITI_* variable and the saved profile. */
+export interface ProfileFlags {
   profile?: string;
   store?: string;
+  /** --env: one of Citi's environments by name. */
+  environment?: string;
+  baseUrl?: string;
+  country?: string;
+  business?: string;
+  clientId?: string;
+}
+
+/** What `citi login` asks on a terminal when neither a flag, a variable nor the saved profile says. */
+export interface ProfileQuestions {
+  environment?(): Promise<{ environment: EnvironmentName | 'custom'; baseUrl?: string }>;
+  country?(): Promise<string>;
+  /** `local`: the base URL is on loopback (the emulator). */
+  clientId?(local: boolean): Promise<string>;
+}
+
+export interface ResolveInput extends ProfileFlags {
   env: NodeJS.ProcessEnv;
-  config: ConfigStore;
+  config: Pick<ConfigStore, 'read'>;
+  /**
+   * The run writes this profile (login, client register): it need not be saved yet, and the
+   * environment's credentials do not make an identity of their own.
+   */
+  writing?: boolean;
+  /** The server assigns the client ID (client register): none is taken from flags or CITI_CLIENT_ID. */
+  newClient?: boolean;
+  /** Defaults other than the general ones (client register: PSD2's country). */
+  defaults?: { country?: string };
+  ask?: ProfileQuestions;
+  /**
+   * Whether the keychain can be reached, asked only when it is merely the default and the
+   * credentials come wholly from the environment: then, unreachable, tokens stay in memory.
+   */
+  keychainReachable?(profile: ResolvedProfile): Promise<boolean>;
 }
 
 export async function profileName(input: Pick<ResolveInput, 'profile' | 'env'> & { config: Pick<ConfigStore, 'read'> }): Promise<string> {
@@ -173,41 +212,40 @@ export function unknownProfile(name: string, config: ConfigFile): UsageError {
   );
 }
 
-function parseStoreKind(value: string | undefined, from: string): StoreKind | undefined {
-  if (value === undefined || value === '') return undefined;
-  if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
-  throw new UsageError(`${from} must be one of ${STORE_KINDS.join(', ')} (got "${value}")`);
+/** Citi's environment a base URL is, by name, or `custom`. */
+export function environmentOf(baseUrl: string): EnvironmentName | 'custom' {
+  return (Object.keys(ENVIRONMENTS) as EnvironmentName[]).find((e) => ENVIRONMENTS[e] === baseUrl) ?? 'custom';
 }
 
-/** Where secrets live when a flag, CITI_STORE or the profile says (in that order); undefined when none does. */
-export function chosenStoreKind(flag: string | undefined, env: NodeJS.ProcessEnv, saved?: Pick<Profile, 'store'>): StoreKind | undefined {
-  return parseStoreKind(flag, '--store') ?? parseStoreKind(env.CITI_STORE, 'CITI_STORE') ?? saved?.store;
+/** The base URL by the precedence --env or --base-url, CITI_BASE_URL, the saved profile; undefined when none says. */
+function chosenBaseUrl(input: ResolveInput, saved: Profile | undefined): { baseUrl: string; environment?: Profile['environment'] } | undefined {
+  if (input.environment && input.baseUrl) throw new UsageError('Give --env or --base-url, not both');
+  if (input.environment) {
+    if (!isEnvironmentName(input.environment)) {
+      throw new UsageError(`Unknown environment "${input.environment}"`, `Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, or --base-url URL`);
+    }
+    return { baseUrl: ENVIRONMENTS[input.environment], environment: input.environment };
+  }
+  const url = input.baseUrl || input.env.CITI_BASE_URL;
+  if (url) return { baseUrl: url };
+  if (saved?.baseUrl) return { baseUrl: saved.baseUrl, ...(saved.environment ? { environment: saved.environment } : {}) };
+  return undefined;
 }
 
 /**
- * Whose tokens these are (base URL, client ID, country, business), as one comparable string. Both
- * sides of any comparison go through it: the base URL parsed (scheme and host lower-cased, a
- * default port dropped) and without a trailing slash, so a hand-edited `…:443` is the same app.
+ * Resolves the profile of a run, once, with one precedence for every setting and every command:
+ * flags, then CITI_* variables, then the saved profile, then what the terminal is asked (login),
+ * then defaults. The store kind includes the keychain probe, so nothing changes it afterwards.
  */
-export function identityOf(p: Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>): string {
-  let baseUrl = p.baseUrl;
-  try {
-    baseUrl = new URL(p.baseUrl).toString();
-  } catch {
-    // not a URL: compared as written
-  }
-  return JSON.stringify([baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
-}
-
 export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfile> {
   const { env } = input;
   // One read of the file for the name and the profile.
   const config = await input.config.read();
   const name = await profileName({ ...input, config: { read: async () => config } });
   const saved = config.profiles[name];
-  const envId = env.CITI_CLIENT_ID || undefined;
-  const envSecret = env.CITI_CLIENT_SECRET || undefined;
-  if (!saved && !envId) {
+  const envId = input.newClient ? undefined : env.CITI_CLIENT_ID || undefined;
+  const envSecret = input.writing ? undefined : env.CITI_CLIENT_SECRET || undefined;
+  if (!input.writing && !saved && !envId) {
     const names = Object.keys(config.profiles);
     if (input.profile || env.CITI_PROFILE) throw unknownProfile(name, config);
     if (names.length) {
@@ -218,41 +256,58 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
       `Run \`citi login${name === DEFAULT_PROFILE ? '' : ` --profile ${name}`}\`, or set CITI_CLIENT_ID and CITI_CLIENT_SECRET.`,
     );
   }
-  if (saved && envId && envId !== saved.clientId && !envSecret) {
+  if (!input.writing && saved && envId && envId !== saved.clientId && !envSecret) {
     // The saved secret belongs to the saved client ID, not to this one.
     throw new UsageError(`CITI_CLIENT_ID is set but CITI_CLIENT_SECRET is not`, `Set both, or neither to use profile "${name}" as saved.`);
   }
-  const baseUrl = validateBaseUrl(env.CITI_BASE_URL || saved?.baseUrl || ENVIRONMENTS.sandbox);
-  const store = chosenStoreKind(input.store, env, saved);
+  const where = chosenBaseUrl(input, saved) ?? (await input.ask?.environment?.()) ?? { baseUrl: ENVIRONMENTS.sandbox };
+  const baseUrl = validateBaseUrl(where.baseUrl ?? (where.environment && where.environment !== 'custom' ? ENVIRONMENTS[where.environment] : ENVIRONMENTS.sandbox));
+  const environment = where.environment ?? environmentOf(baseUrl);
+  const country = (
+    (input.country ? checkCountry(input.country) : undefined) ||
+    env.CITI_COUNTRY ||
+    saved?.country ||
+    (await input.ask?.country?.()) ||
+    input.defaults?.country ||
+    DEFAULT_COUNTRY
+  ).toLowerCase();
+  const business = ((input.business ? checkBusiness(input.business) : undefined) || env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
+  const clientId = input.newClient
+    ? ''
+    : input.clientId || envId || saved?.clientId || (await input.ask?.clientId?.(isLoopbackHost(new URL(baseUrl).hostname))) || '';
+  const chosenStore = chosenStoreKind(input.store, env, saved);
   const paths: EndpointPaths = { ...DEFAULT_PATHS };
   for (const [k, v] of Object.entries(saved?.paths ?? {})) if (isEndpointName(k) && v) paths[k] = v;
-  const country = (env.CITI_COUNTRY || saved?.country || DEFAULT_COUNTRY).toLowerCase();
-  const business = (env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
-  const clientId = envId ?? saved?.clientId ?? '';
   const username = env.CITI_USERNAME || saved?.username;
   // The saved profile's identity, as it would resolve with nothing from the environment.
   const asSaved =
-    saved !== undefined &&
-    identityOf({ baseUrl, clientId, country, business }) ===
-      identityOf({ baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox, clientId: saved.clientId, country: saved.country || DEFAULT_COUNTRY, business: saved.business || DEFAULT_BUSINESS });
-  return {
+    input.writing ||
+    (saved !== undefined &&
+      identityOf({ baseUrl, clientId, country, business }) ===
+        identityOf({ baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox, clientId: saved.clientId, country: saved.country || DEFAULT_COUNTRY, business: saved.business || DEFAULT_BUSINESS }));
+  const profile: ResolvedProfile = {
     name,
     baseUrl,
+    environment,
     country,
     business,
     clientId,
     ...(asSaved ? {} : { envIdentity: true }),
-    paths,
-    scopes: saved?.scopes ?? [],
-    store: store ?? 'keychain',
-    storeIsDefault: store === undefined,
+    paths: Object.freeze(paths),
+    scopes: Object.freeze([...(saved?.scopes ?? [])]),
+    store: chosenStore ?? 'keychain',
+    storeIsDefault: chosenStore === undefined,
     ...(envSecret ? { envSecret } : {}),
-    fromEnv: !saved,
+    fromEnv: !input.writing && !saved,
     ...(saved?.redirectUri ? { redirectUri: saved.redirectUri } : {}),
-    ...(saved?.tls ? { tls: saved.tls } : {}),
+    ...(saved?.tls ? { tls: Object.freeze({ ...saved.tls }) } : {}),
     ...(saved?.customerSignIn ? { customerSignIn: saved.customerSignIn } : {}),
     ...(username ? { username } : {}),
   };
+  // Credentials wholly from the environment need no keychain: when it was only the default and
+  // cannot be reached, tokens are kept in memory for this run.
+  const inMemory = profile.store === 'keychain' && profile.storeIsDefault && envSecret !== undefined && input.keychainReachable && !(await input.keychainReachable(profile));
+  return Object.freeze(inMemory ? { ...profile, store: 'memory' as const } : profile);
 }
 
 /** A country code from a flag or the environment, lowercased; a usage error unless two letters. */
@@ -292,4 +347,20 @@ export function validateBaseUrl(value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`Unsupported URL scheme ${url.protocol} in base URL`);
   if (url.search || url.hash) throw new UsageError('The base URL must not carry a query or fragment');
   return url.toString().replace(/\/+$/, '');
+}
+
+/** A redirect URI for the three-legged flow: http on loopback with an explicit port, kept as given. */
+export function validateRedirectUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`Invalid --redirect-uri "${value}"`, 'Use e.g. http://127.0.0.1:8765/callback');
+  }
+  if (url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
+    throw new UsageError('--redirect-uri must be an http://127.0.0.1 (or localhost) address: the callback server listens on this machine');
+  }
+  if (!url.port) throw new UsageError('--redirect-uri needs an explicit port, e.g. http://127.0.0.1:8765/callback');
+  // Kept as given: the server compares it character for character with the registered one.
+  return value;
 }

@@ -1,5 +1,6 @@
 /** One interface for wherever secrets live: the OS keychain, an opt-in 0600 file, or memory. */
-import type { StoreKind } from '../config/profiles.js';
+import { StoreUnavailableError } from '../errors.js';
+import type { StoreKind } from './kind.js';
 
 export interface SecretStore {
   readonly kind: StoreKind;
@@ -16,6 +17,17 @@ export interface SecretStore {
 /** A store's location inside a sentence: "in the OS keychain (…)", "in memory (this process only)". */
 export function inStore(store: Pick<SecretStore, 'kind' | 'location'>): string {
   return store.kind === 'memory' ? `in ${store.location}` : `in the ${store.location}`;
+}
+
+/** Whether a store answers a read: false when it is unavailable (a locked or absent keychain); other faults are thrown. */
+export async function answers(store: SecretStore, account: string): Promise<boolean> {
+  try {
+    await store.get(account);
+    return true;
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) return false;
+    throw err;
+  }
 }
 
 /** The keychain service every entry of this tool is filed under. */

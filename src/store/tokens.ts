@@ -8,7 +8,6 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
-import { identityOf, type ResolvedProfile } from '../config/profiles.js';
 import { withLock } from './lock.js';
 import { accounts, type SecretStore } from './secret-store.js';
 
@@ -56,12 +55,32 @@ export interface TokenOwner {
   identity: string;
 }
 
-type IdentityFields = Pick<ResolvedProfile, 'baseUrl' | 'clientId' | 'country' | 'business'>;
+/** The fields that make an identity: whose app, where, for which market. */
+export interface IdentityFields {
+  baseUrl: string;
+  clientId: string;
+  country: string;
+  business: string;
+}
 
-export { identityOf };
+/**
+ * Whose tokens these are (base URL, client ID, country, business), as one comparable string. Both
+ * sides of any comparison go through it: the base URL parsed (scheme and host lower-cased, a
+ * default port dropped) and without a trailing slash, so a hand-edited `…:443` is the same app.
+ */
+export function identityOf(p: IdentityFields): string {
+  let baseUrl = p.baseUrl;
+  try {
+    baseUrl = new URL(p.baseUrl).toString();
+  } catch {
+    // not a URL: compared as written
+  }
+  return JSON.stringify([baseUrl.replace(/\/+$/, ''), p.clientId, p.country.toLowerCase(), p.business.toLowerCase()]);
+}
+
 
 /** The owner of a resolved profile's tokens: the saved profile, or (environment identity) an entry named after the identity. */
-export function tokenOwner(p: IdentityFields & Pick<ResolvedProfile, 'name' | 'envIdentity'>): TokenOwner {
+export function tokenOwner(p: IdentityFields & { name: string; envIdentity?: boolean }): TokenOwner {
   const identity = identityOf(p);
   const name = p.envIdentity ? `${ENV_PREFIX}${process.getBuiltinModule('node:crypto').createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : p.name;
   return { name, identity };

@@ -6,7 +6,7 @@
  * later is reported through `note`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { isCI } from './io.js';
+import { isCI, type IO } from './io.js';
 
 /** Why no browser can be opened here (no display, CI), or undefined when one may be. BROWSER, when set, is always tried. */
 export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
@@ -59,6 +59,11 @@ export async function openBrowser(url: string, env: NodeJS.ProcessEnv, note: (me
   }
   // `open` resolves once its child has spawned: waiting for another 'spawn' event would wait for ever.
   watch(await open(url, { wait: false }), 'the system opener', note);
+}
+
+/** Opens `url` for a command: an opener that fails after it started is noted on the command's stderr. */
+export function openBrowserOn(io: Pick<IO, 'env' | 'stderr'>): (url: string) => Promise<void> {
+  return (url) => openBrowser(url, io.env, (m) => io.stderr.write(`  note: ${m}\n`));
 }
 
 /** Resolves once the child has spawned; rejects with a readable message when it cannot start. */

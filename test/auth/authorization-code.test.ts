@@ -12,6 +12,7 @@ import { sandbox } from '../helpers/sandbox.js';
 const profile: ResolvedProfile = {
   name: 'p',
   baseUrl: 'https://sandbox.apihub.citi.com/gcb/api',
+  environment: 'sandbox',
   country: 'sg',
   business: 'gcb',
   clientId: 'my-app',

@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENTS } from '../../src/citi/endpoints.js';
 import { MemoryStore } from '../../src/store/secret-store.js';
 import { runCli, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { sandbox } from '../helpers/sandbox.js';
@@ -63,6 +64,27 @@ describe('citi login', () => {
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ profile: 'default', clientId: 'someone', verified: false, store: 'keychain' });
     expect(await secrets.get('default/client-secret')).toBe('env-secret');
+  });
+
+  it('resolves each setting by one precedence: flags, then CITI_*, then the saved profile, then defaults', async () => {
+    const { s, home, cli } = await setup();
+    const saved = await cli(['login', '--profile', 'p', '--base-url', s.url, '--country', 'hk', '--business', 'cb1', '--client-id', 'saved-id', '--no-verify'], {
+      env: { CITI_CLIENT_SECRET: 'secret' },
+    });
+    expect(saved.code).toBe(0);
+    // --env beats CITI_BASE_URL (a flag over a variable), --client-id beats CITI_CLIENT_ID,
+    // CITI_COUNTRY beats the saved country, the saved business beats the default.
+    const res = await cli(['login', '--profile', 'p', '--env', 'qa', '--client-id', 'flag-id', '--no-verify', '--json'], {
+      env: { CITI_BASE_URL: s.url, CITI_CLIENT_ID: 'env-id', CITI_COUNTRY: 'au', CITI_CLIENT_SECRET: 'secret' },
+    });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ baseUrl: ENVIRONMENTS.qa, environment: 'qa', clientId: 'flag-id', country: 'au', business: 'cb1' });
+    // A new profile with nothing but the environment: its values, then the defaults.
+    const fresh = await cli(['login', '--profile', 'q', '--no-verify', '--json'], { env: { CITI_BASE_URL: s.url, CITI_CLIENT_ID: 'env-id', CITI_CLIENT_SECRET: 'secret' } });
+    expect(fresh.code).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ baseUrl: s.url, environment: 'custom', clientId: 'env-id', country: 'sg', business: 'gcb' });
+    const config = JSON.parse(await fs.readFile(path.join(home, 'citi-sandbox', 'config.json'), 'utf8'));
+    expect(config.profiles.p).toMatchObject({ baseUrl: ENVIRONMENTS.qa, environment: 'qa', clientId: 'flag-id', country: 'au', business: 'cb1' });
   });
 
   it.each([

@@ -58,6 +58,17 @@ describe('PSD2 client registration and mutual TLS', () => {
     expect((JSON.parse(call.stdout) as { products: unknown[] }).products.length).toBeGreaterThan(0);
   });
 
+  it('resolves its settings by the one precedence: --base-url over CITI_BASE_URL, CITI_COUNTRY and CITI_BUSINESS over the defaults', async () => {
+    const { pki, sandbox, env } = await setup();
+    const profile = profileName();
+    const reg = await runCli(registerArgs(profile, sandbox.url, pki), {
+      env: { ...env, CITI_BASE_URL: 'https://127.0.0.1:9/gcb/api', CITI_COUNTRY: 'pl', CITI_BUSINESS: 'cb1' },
+    });
+    expect(reg.code).toBe(0);
+    expect(sandbox.state.clients.get(reg.stdout.trim())).toBeDefined();
+    expect(await ConfigStore.forEnv(env).getProfile(profile)).toMatchObject({ baseUrl: sandbox.url, country: 'pl', business: 'cb1' });
+  });
+
   it('prints the registration as JSON', async () => {
     const { pki, sandbox, env, kind } = await setup();
     const profile = profileName();

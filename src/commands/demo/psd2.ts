@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { twoLeggedToken } from '../../auth/client-credentials.js';
-import { runClientRegister } from '../client-run.js';
+import { clientRegisterDeps, runClientRegister } from '../client-run.js';
 import { citiErrorLine } from '../../citi/errors.js';
 import { ApiError, AuthError } from '../../errors.js';
 import { Factory } from '../../factory.js';
@@ -34,7 +34,7 @@ export const psd2Leg: DemoLeg = {
       await d.step('citi client register --cert client.pem --key client-key.pem --ca ca.pem', async () => {
         // The command's own output would interleave with the steps; --verbose keeps its trace.
         const quiet = new Factory({ ...f.io, stdout: discard(), ...(f.globals.verbose ? {} : { stderr: discard() }) }, f.globals, f.overrides);
-        await runClientRegister(quiet, { baseUrl: url, cert: files.client, key: files.clientKey, ca: files.ca, name: 'citi demo TPP' });
+        await runClientRegister(clientRegisterDeps(quiet), { baseUrl: url, cert: files.client, key: files.clientKey, ca: files.ca, name: 'citi demo TPP' });
         return (await f.profile()).clientId;
       }, (id) => `client ${id}, bound to the certificate`);
       const ctx = await f.authContext();

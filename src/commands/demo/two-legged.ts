@@ -1,6 +1,6 @@
 /** Demo leg: login, a two-legged token, onboarding products as a table, a pay-with-points redemption. */
 import { twoLeggedToken } from '../../auth/client-credentials.js';
-import { runLogin } from '../login-run.js';
+import { loginDeps, runLogin } from '../login-run.js';
 import { printTable, tableRows } from '../../ui/output.js';
 import { formatDuration } from '../../util/duration.js';
 import type { DemoLeg } from './runner.js';
@@ -10,7 +10,7 @@ export const twoLeggedLeg: DemoLeg = {
   async run(d) {
     const { f, sandbox } = d;
     await d.step('citi login (credentials verified with a token)', () =>
-      runLogin(f, { baseUrl: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, country: 'sg', business: 'gcb' }),
+      runLogin(loginDeps(f), { baseUrl: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, country: 'sg', business: 'gcb' }),
     );
     await d.step(
       'citi token (cached after login)',

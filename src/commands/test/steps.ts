@@ -134,11 +134,11 @@ async function followAutoConsent(url: string): Promise<void> {
 async function registerClient(s: Session, spec: { name?: string; country?: string }, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
   const certs = s.certs;
   if (!certs || !s.sandbox) throw new UsageError("register needs the suite's own TLS emulator: sandbox: {tls: true}");
-  const { runClientRegister } = await import('../client-run.js');
+  const { clientRegisterDeps, runClientRegister } = await import('../client-run.js');
   const profile = 'psd2';
   // The command's own lines would break the progress display: its output is dropped, the saved profile is read back.
   const quiet = new Factory({ ...s.f.io, stdout: discard(), stderr: discard() }, { ...s.f.globals, profile }, s.f.overrides);
-  await runClientRegister(quiet, {
+  await runClientRegister(clientRegisterDeps(quiet), {
     baseUrl: s.sandbox.url,
     cert: certs.client,
     key: certs.clientKey,
