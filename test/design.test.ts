@@ -141,3 +141,56 @@ describe('the folder rules of docs/DESIGN.md', () => {
     expect(breaches(imports)).toEqual([]);
   });
 });
+
+/**
+ * Each wire fact once, in src/citi/: outside it no source spells a header name, a grant type of
+ * its own (`password` and `refresh_token` are also a kind of token and a token type hint, so they
+ * are left out), the sandbox customers' password, or a Citi error body (`{ type, code: '…' }`).
+ * Literals are read with TypeScript's parser, so comments and prose in help texts pass.
+ */
+async function wireFacts(): Promise<Set<string>> {
+  const { HEADERS, GRANT_TYPES } = await import('../src/citi/wire.js');
+  const { SANDBOX_PASSWORD } = await import('../src/citi/sandbox-users.js');
+  // client_id is also the authorize query's parameter, read there through its type.
+  const headers = Object.values(HEADERS).filter((h) => h !== HEADERS.clientId);
+  return new Set([...headers, ...headers.map((h) => h.toLowerCase()), GRANT_TYPES.clientCredentials, GRANT_TYPES.authorizationCode, GRANT_TYPES.card, SANDBOX_PASSWORD]);
+}
+
+function wireLiterals(text: string, facts: ReadonlySet<string>): string[] {
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      if (facts.has(node.text)) found.push(`'${node.text}'`);
+    } else if (ts.isObjectLiteralExpression(node)) {
+      // `{ type: …, code: '…' }`: an error body written by hand.
+      const props = new Map(node.properties.filter(ts.isPropertyAssignment).map((p) => [p.name.getText(), p.initializer]));
+      const code = props.get('code');
+      if (props.has('type') && code && ts.isStringLiteralLike(code)) found.push(`code: '${code.text}'`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('x.ts', text, ts.ScriptTarget.Latest, true));
+  return found;
+}
+
+describe('each wire fact once, in src/citi/', () => {
+  it('finds a header name, a grant type, the password and a hand-written error body (the check can fail)', async () => {
+    const facts = await wireFacts();
+    const text = [
+      "const h = { uuid: x, 'client_id': y, ['BizToken']: z };",
+      "form.grant_type = 'authorization_code';",
+      "const p = 'P@ssUser1$';",
+      "throw customError(400, { type: 'error', code: 'invalidOtp', details: 'no' });",
+      '// a comment may say uuid, and a help text `uuid and client_id headers`',
+    ].join('\n');
+    expect(wireLiterals(text, facts)).toEqual(["'BizToken'", "'authorization_code'", "'P@ssUser1$'", "code: 'invalidOtp'"]);
+  });
+
+  it('spells none outside src/citi/', async () => {
+    const facts = await wireFacts();
+    const found = (fs.readdirSync(SRC, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('citi' + path.sep))
+      .flatMap((f) => wireLiterals(fs.readFileSync(path.join(SRC, f), 'utf8'), facts).map((w) => `src/${f.split(path.sep).join('/')}: ${w}`));
+    expect(found).toEqual([]);
+  });
+});

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { DEFAULT_SIGN_IN_SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import { s256Challenge } from '../citi/pkce.js';
+import { PKCE_METHOD, s256Challenge } from '../citi/pkce.js';
+import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery } from '../citi/wire.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
@@ -22,12 +23,12 @@ export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 export interface Pkce {
   verifier: string;
   challenge: string;
-  method: 'S256';
+  method: typeof PKCE_METHOD;
 }
 
 export function createPkce(): Pkce {
   const verifier = randomBytes(32).toString('base64url'); // 43 characters
-  return { verifier, challenge: s256Challenge(verifier), method: 'S256' };
+  return { verifier, challenge: s256Challenge(verifier), method: PKCE_METHOD };
 }
 
 export function createState(): string {
@@ -51,7 +52,7 @@ export interface AuthorizeParams {
 /** Citi's authorize URL, from the profile's `authorize` path. */
 export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p: AuthorizeParams): string {
   const url = new URL(ctx.http.urlFor(ctx.profile.paths.authorize));
-  const params: Record<string, string> = {
+  const params: AuthorizeQuery = {
     response_type: 'code',
     client_id: ctx.profile.clientId,
     scope: p.scope,
@@ -61,14 +62,14 @@ export function buildAuthorizeUrl(ctx: Pick<AuthContext, 'profile' | 'http'>, p:
     state: p.state,
     redirect_uri: p.redirectUri,
     code_challenge: p.codeChallenge,
-    code_challenge_method: 'S256',
+    code_challenge_method: PKCE_METHOD,
   };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return url.toString();
 }
 
-export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): Record<string, string> {
-  return { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier };
+export function authorizationCodeForm(code: string, redirectUri: string, verifier: string): AuthorizationCodeForm {
+  return { grant_type: GRANT_TYPES.authorizationCode, code, redirect_uri: redirectUri, code_verifier: verifier };
 }
 
 export function buildAuthorizationCodeRequest(

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { AuthorizeRedirect } from '../citi/wire.js';
 import { AuthError, UsageError, type CliError } from '../errors.js';
 import { constantTimeEqual } from '../util/constant-time.js';
 import { waitText } from '../util/duration.js';
@@ -29,7 +30,8 @@ export function interpretCallback(url: URL, expect: { path: string; state: strin
   if (url.pathname !== expect.path) {
     return { kind: 'ignore', status: 404, message: `Not the callback path (${expect.path}): ignored a request for ${url.pathname}` };
   }
-  const state = url.searchParams.get('state');
+  const param = (name: keyof AuthorizeRedirect) => url.searchParams.get(name);
+  const state = param('state');
   if (!state || !constantTimeEqual(state, expect.state)) {
     return {
       kind: 'ignore',
@@ -39,9 +41,9 @@ export function interpretCallback(url: URL, expect: { path: string; state: strin
         : 'The callback has no state parameter: ignored',
     };
   }
-  const error = url.searchParams.get('error');
-  if (error) return { kind: 'error', error: oauthRedirectError(error, url.searchParams.get('error_description')) };
-  const code = url.searchParams.get('code');
+  const error = param('error');
+  if (error) return { kind: 'error', error: oauthRedirectError(error, param('error_description')) };
+  const code = param('code');
   if (!code) {
     return {
       kind: 'error',

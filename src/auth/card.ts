@@ -5,8 +5,9 @@
  * Each step is a request builder and a response check; the store keeps one record per card.
  */
 import { CONTROL_FLOW_TTL_MS, isOtp, maskCardNumber, maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
-import { isCitiErrorBody } from '../citi/errors.js';
+import { isCitiError, isCitiErrorBody } from '../citi/errors.js';
 import { basicAuthorization } from '../citi/oauth.js';
+import { GRANT_TYPES, HEADERS, type CardActivateRequest, type CardActivateResponse, type CardEnrollRequest, type CardTokenForm, type OtpRequiredInfo, type Unchecked } from '../citi/wire.js';
 import { AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenRecord } from '../store/tokens.js';
@@ -51,22 +52,23 @@ export function buildEnrollRequest(ctx: Pick<AuthContext, 'profile'>, clientSecr
   return {
     method: 'POST',
     path: endpointPath(ctx, 'cardAuthorize'),
-    headers: { authorization: basicAuthorization(ctx.profile.clientId, clientSecret) },
+    headers: { [HEADERS.authorization]: basicAuthorization(ctx.profile.clientId, clientSecret) },
     json: {
-      grant_type: 'card_authorization',
+      grant_type: GRANT_TYPES.card,
       lastFourDigitsCardNumber: input.lastFour,
       citiCardHolderPhoneNumber: input.phone,
       ...(input.merchantRef ? { merchantCustomerReferenceId: input.merchantRef } : {}),
-    },
+    } satisfies CardEnrollRequest,
   };
 }
 
 /** Citi answers an enrollment with 403 and `moreInfo.controlFlowId`; anything else is a failure. */
 export function validateEnrollResponse(res: HttpResponse): string {
   const body = res.body;
-  const controlFlowId = isCitiErrorBody(body) && typeof body.moreInfo === 'object' ? body.moreInfo.controlFlowId : undefined;
+  const info = isCitiErrorBody(body) && typeof body.moreInfo === 'object' ? (body.moreInfo as Unchecked<OtpRequiredInfo>) : undefined;
+  const controlFlowId = info?.controlFlowId;
   if (res.status === 403 && typeof controlFlowId === 'string' && controlFlowId) return controlFlowId;
-  if (isCitiErrorBody(body) && body.code === 'cardHolderNotFound') {
+  if (isCitiErrorBody(body) && isCitiError(body, 'cardHolderNotFound')) {
     throw new AuthError(
       `Card enrollment failed: ${body.details} (HTTP ${res.status})`,
       'Check --last4 and --phone: they must be the card holder\'s as Citi has them (the emulator knows 8653 with 6590020056).',
@@ -76,8 +78,8 @@ export function validateEnrollResponse(res: HttpResponse): string {
   throw oauthFailure(res, 'Card enrollment');
 }
 
-export function cardTokenForm(controlFlowId: string, otp: string, scope: string): Record<string, string> {
-  return { grant_type: 'card_authorization', controlFlowId, linkageConfirmationCode: otp, scope };
+export function cardTokenForm(controlFlowId: string, otp: string, scope: string): CardTokenForm {
+  return { grant_type: GRANT_TYPES.card, controlFlowId, linkageConfirmationCode: otp, scope };
 }
 
 export function buildCardTokenRequest(ctx: Pick<AuthContext, 'profile'>, clientSecret: string, p: { controlFlowId: string; otp: string; scope: string }): HttpRequest {
@@ -88,8 +90,8 @@ export function buildCardTokenRequest(ctx: Pick<AuthContext, 'profile'>, clientS
 export function validateCardTokenResponse(res: HttpResponse): { token: ValidTokenResponse } | { wrongOtp: string } {
   const body = res.body;
   if (res.status === 400 && isCitiErrorBody(body)) {
-    if (body.code === 'invalidOtp') return { wrongOtp: body.details };
-    if (body.code === 'invalidControlFlowId') {
+    if (isCitiError(body, 'invalidOtp')) return { wrongOtp: body.details };
+    if (isCitiError(body, 'invalidControlFlowId')) {
       throw new AuthError(`The enrollment is no longer valid: ${body.details}`, 'An OTP lives a few minutes; run `citi card enroll` again for a new one.');
     }
   }
@@ -231,13 +233,13 @@ export async function activateCard(ctx: AuthContext, cardId?: string): Promise<T
     ctx.http.request({
       method: 'POST',
       path: endpointPath(c, 'cardActivate'),
-      json: { cardId: id },
+      json: { cardId: id } satisfies CardActivateRequest,
       bearer: t.accessToken,
     });
   let res = await send(token);
   if (res.status === 401) res = await send(await cardToken(ctx, id, { refused: true }));
   if (res.status !== 200) throw oauthFailure(res, 'Card activation');
-  const status = (res.body as { status?: unknown } | undefined)?.status;
+  const status = (res.body as Unchecked<CardActivateResponse> | undefined)?.status;
   const key = tokenKey('card', id);
   let saved: TokenRecord | undefined;
   await ctx.tokens.locked(() =>

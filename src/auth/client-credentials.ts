@@ -1,5 +1,6 @@
 /** Two-legged tokens (client credentials grant), cached per profile and scope. */
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
+import { GRANT_TYPES, type ClientCredentialsForm } from '../citi/wire.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { tokenKey, type TokenRecord } from '../store/tokens.js';
 import type { AuthContext } from './context.js';
@@ -8,8 +9,8 @@ import { buildTokenRequest, toRecord, validateTokenResponse, type ValidTokenResp
 
 export type { TokenSource };
 
-export function clientCredentialsForm(scope: string): Record<string, string> {
-  return { grant_type: 'client_credentials', scope };
+export function clientCredentialsForm(scope: string): ClientCredentialsForm {
+  return { grant_type: GRANT_TYPES.clientCredentials, scope };
 }
 
 export function buildClientCredentialsRequest(ctx: Pick<AuthContext, 'profile'>, clientSecret: string, scope: string): HttpRequest {

@@ -5,8 +5,9 @@
  * authorization-code endpoints like a three-legged one. The password is asked for only when a new
  * sign-in is needed, and never leaves this module but encrypted.
  */
-import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, DEFAULT_CHANNEL_ID, encryptPassword, isE2eKey, PASSWORD_GRANT, type E2eKey } from '../citi/e2e.js';
-import { CITI_ERRORS, isCitiErrorBody } from '../citi/errors.js';
+import { encryptPassword, isE2eKey, type E2eKey } from '../citi/e2e.js';
+import { DEFAULT_CHANNEL_ID, GRANT_TYPES, HEADERS, type PasswordForm } from '../citi/wire.js';
+import { isCitiError } from '../citi/errors.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import type { ResolvedProfile } from '../config/profiles.js';
 import { ApiError, AuthError, type CliError } from '../errors.js';
@@ -24,8 +25,8 @@ export interface PasswordCredentials {
 
 export type PasswordSource = TokenSource;
 
-export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): Record<string, string> {
-  return { grant_type: PASSWORD_GRANT, scope, username, password: encryptedPassword };
+export function passwordForm(username: string, encryptedPassword: string, scope = TWO_LEGGED_SCOPE): PasswordForm {
+  return { grant_type: GRANT_TYPES.password, scope, username, password: encryptedPassword };
 }
 
 /** The password grant: the encrypted password, with the bizToken of the E2E key it was encrypted under. */
@@ -35,7 +36,7 @@ export function buildPasswordRequest(
   p: { username: string; encryptedPassword: string; bizToken: string },
 ): HttpRequest {
   const req = buildTokenRequest(ctx, 'passwordToken', clientSecret, passwordForm(p.username, p.encryptedPassword));
-  return { ...req, headers: { ...req.headers, [BIZ_TOKEN_REQUEST_HEADER]: p.bizToken } };
+  return { ...req, headers: { ...req.headers, [HEADERS.bizTokenRequest]: p.bizToken } };
 }
 
 /**
@@ -60,9 +61,9 @@ export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizT
       path: endpointPath(ctx, 'e2eKey'),
       bearer: record.accessToken,
       headers: {
-        countryCode: ctx.profile.country.toUpperCase(),
-        businessCode: ctx.profile.business.toUpperCase(),
-        channelId: DEFAULT_CHANNEL_ID,
+        [HEADERS.countryCode]: ctx.profile.country.toUpperCase(),
+        [HEADERS.businessCode]: ctx.profile.business.toUpperCase(),
+        [HEADERS.channelId]: DEFAULT_CHANNEL_ID,
       },
     });
     return { res, source };
@@ -72,8 +73,8 @@ export async function fetchE2eKey(ctx: AuthContext): Promise<{ key: E2eKey; bizT
   const res = first.res.status === 401 && first.source === 'cache' ? (await request(true)).res : first.res;
   if (res.status !== 200) throw oauthFailure(res, 'Getting the E2E key');
   if (!isE2eKey(res.body)) throw new ApiError('Getting the E2E key: the answer has no hex modulus and exponent');
-  const bizToken = headerValue(res, BIZ_TOKEN_RESPONSE_HEADER);
-  if (!bizToken) throw new ApiError(`Getting the E2E key: the answer has no ${BIZ_TOKEN_RESPONSE_HEADER} header`);
+  const bizToken = headerValue(res, HEADERS.bizTokenResponse);
+  if (!bizToken) throw new ApiError(`Getting the E2E key: the answer has no ${HEADERS.bizTokenResponse} header`);
   return { key: res.body, bizToken };
 }
 
@@ -87,7 +88,7 @@ function headerValue(res: HttpResponse, name: string): string | undefined {
  * credentials: known by its code alone, never by the words of its details.
  */
 function bizTokenRefused(res: HttpResponse): boolean {
-  return isCitiErrorBody(res.body) && res.body.code === CITI_ERRORS.invalidBizToken.body.code;
+  return isCitiError(res.body, 'invalidBizToken');
 }
 
 /** A new sign-in by the password grant; a refused bizToken is fetched again once. */

@@ -5,6 +5,8 @@
  */
 import type { TokenKind } from '../citi/catalogue.js';
 import type { EndpointName } from '../citi/endpoints.js';
+import type { TokenTypeHint } from '../citi/oauth.js';
+import type { RevocationForm } from '../citi/wire.js';
 import { ApiError, AuthError, UsageError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import { canRefresh, type TokenRecord } from '../store/tokens.js';
@@ -17,7 +19,7 @@ import { buildTokenRequest, oauthFailure } from './token-endpoint.js';
  * The form of a revocation for a stored token: the refresh token while it lives (revoking one of a
  * pair revokes both), else the access token; with its token_type_hint.
  */
-export function revocationForm(record: TokenRecord, now: number): { token: string; token_type_hint: 'access_token' | 'refresh_token' } {
+export function revocationForm(record: TokenRecord, now: number): RevocationForm & { token_type_hint: TokenTypeHint } {
   return canRefresh(record, now) ? { token: record.refreshToken!, token_type_hint: 'refresh_token' } : { token: record.accessToken, token_type_hint: 'access_token' };
 }
 

@@ -9,6 +9,7 @@ import { basicAuthorization, isOAuthErrorBody, type TokenResponse } from '../cit
 import { citiErrorLine, isCitiErrorBody } from '../citi/errors.js';
 import type { TokenKind } from '../citi/catalogue.js';
 import { normaliseScopes } from '../citi/scopes.js';
+import { GRANT_TYPES, HEADERS, type RefreshForm } from '../citi/wire.js';
 import { ApiError, AuthError, UsageError, type CliError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../http/client.js';
 import type { TokenRecord } from '../store/tokens.js';
@@ -27,7 +28,7 @@ export function buildTokenRequest(
   return {
     method: 'POST',
     path: endpointPath(ctx, endpoint),
-    headers: { authorization: basicAuthorization(ctx.profile.clientId, clientSecret) },
+    headers: { [HEADERS.authorization]: basicAuthorization(ctx.profile.clientId, clientSecret) },
     form,
   };
 }
@@ -96,8 +97,8 @@ export function toRecord(kind: TokenKind, res: ValidTokenResponse, now: number, 
   };
 }
 
-export function refreshForm(refreshToken: string): Record<string, string> {
-  return { grant_type: 'refresh_token', refresh_token: refreshToken };
+export function refreshForm(refreshToken: string): RefreshForm {
+  return { grant_type: GRANT_TYPES.refreshToken, refresh_token: refreshToken };
 }
 
 /** A refresh (RFC 6749 §6) at `endpoint`: authCodeRefresh for customer pairs, cardRefresh for cards. */

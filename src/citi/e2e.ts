@@ -2,17 +2,10 @@
  * The password grant's end-to-end encryption, shared by the client and the emulator:
  * `GET /security/e2eKey` answers an RSA public key as hex `{modulus, exponent}` and a one-time
  * `bizToken` response header; the password travels encrypted under that key, hex-encoded, with the
- * bizToken in a `BizToken` request header. Citi's pages do not fix the cipher: RSA PKCS#1 v1.5 over
+ * bizToken in a `BizToken` request header (the names are in wire.ts). Citi's pages do not fix the cipher: RSA PKCS#1 v1.5 over
  * the UTF-8 password. node:crypto only (built in, nothing to load).
  */
 import { constants, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
-
-/** The response header that carries the bizToken, and the request header that hands it back. */
-export const BIZ_TOKEN_RESPONSE_HEADER = 'bizToken';
-export const BIZ_TOKEN_REQUEST_HEADER = 'BizToken';
-export const PASSWORD_GRANT = 'password';
-/** Citi's channel for API callers, sent in the channelId header of the key request. */
-export const DEFAULT_CHANNEL_ID = 'INTERNET';
 
 /** The answer of GET /security/e2eKey (Citi's GetEncryptionKeyResponse). */
 export interface E2eKey {

@@ -61,5 +61,30 @@ export const CITI_ERRORS = {
   /** A controlFlowId (card enrolment, transfer preprocess) that is unknown, expired or already used. */
   invalidControlFlowId: { status: 400, body: { type: 'error', code: 'invalidControlFlowId', details: 'Control flow ID is invalid' } },
   resourceNotFound: { status: 404, body: { type: 'error', code: 'resourceNotFound', details: 'The requested resource was not found' } },
+  /**
+   * A call without a valid client certificate (mutual TLS) [project-defined]; `moreInfo.reason`
+   * says why: `missing`, or OpenSSL's verification code (citi/mtls.ts reads them).
+   */
+  invalidClientCertificate: { status: 401, body: { type: 'error', code: 'invalidClientCertificate', details: 'The client certificate was refused' } },
+  /** A path the API has, with a method it does not take. */
+  methodNotAllowed: { status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: 'The method is not allowed on this path' } },
   serverUnavailable: { status: 503, body: { type: 'fatal', code: 'serverUnavailable', details: 'The service is unavailable' } },
+  /** A card enrollment's answer: an OTP went to the card holder's phone; `moreInfo.controlFlowId` names the enrollment. */
+  otpRequired: { status: 403, body: { type: 'error', code: 'otpRequired', details: "A one-time password was sent to the card holder's registered phone" } },
+  /** No card holder has these last four digits and phone number (card enrollment, reward linkage). */
+  cardHolderNotFound: { status: 400, body: { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' } },
+  /** A wrong OTP (card token, reward link activation). */
+  invalidOtp: { status: 400, body: { type: 'error', code: 'invalidOtp', details: 'The OTP is not valid' } },
+  /** A card token not yet activated for its card. */
+  cardNotActivated: { status: 403, body: { type: 'error', code: 'cardNotActivated', details: 'The card token is not activated for this card' } },
+  linkageNotActivated: { status: 403, body: { type: 'error', code: 'linkageNotActivated', details: 'Activate the reward link with its OTP first' } },
+  insufficientFunds: { status: 400, body: { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' } },
+  insufficientPoints: { status: 400, body: { type: 'error', code: 'insufficientPoints', details: 'Not enough reward points for this redemption' } },
 } as const satisfies Record<string, { status: number; body: CitiErrorBody }>;
+
+export type CitiErrorName = keyof typeof CITI_ERRORS;
+
+/** Whether a body is the canonical error `name` (by its code), e.g. `isCitiError(body, 'invalidOtp')`. */
+export function isCitiError(body: unknown, name: CitiErrorName): boolean {
+  return isCitiErrorBody(body) && body.code === CITI_ERRORS[name].body.code;
+}

@@ -8,7 +8,10 @@ export type OAuthErrorCode =
   | 'invalid_client'
   | 'invalid_scope'
   | 'access_denied'
-  | 'server_error';
+  | 'server_error'
+  // the authorize request (RFC 6749 §4.1.2.1) and revocation (RFC 7009 §2.2.1)
+  | 'unsupported_response_type'
+  | 'unsupported_token_type';
 
 export interface OAuthErrorBody {
   error: OAuthErrorCode | string;
@@ -29,6 +32,13 @@ export interface TokenResponse {
 }
 
 export const TWO_LEGGED_SCOPE = '/api';
+
+/** The token type of every token Citi issues, and the scheme of the Authorization header that carries it. */
+export const BEARER = 'Bearer';
+
+/** What a revocation may say the token is (RFC 7009 §2.1). */
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+export const TOKEN_TYPE_HINTS: readonly string[] = ['access_token', 'refresh_token'] satisfies TokenTypeHint[];
 
 /**
  * Basic client authentication (RFC 6749 §2.3.1): the client ID and secret are each

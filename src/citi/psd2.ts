@@ -42,11 +42,5 @@ export function parseOrganizationIdentifier(value: string): OrganizationIdentifi
   return { value: value.trim(), country: m[1] as string, authority: m[2] as string, id: m[3] as string };
 }
 
-/**
- * Code of the 401 error body the emulator sends when a call lacks a valid client certificate
- * [project-defined]; `moreInfo.reason` says why (`missing` or OpenSSL's verification code).
- */
-export const CLIENT_CERTIFICATE_ERROR = 'invalidClientCertificate';
-
 /** PSD2 is European: a registered client's country unless told otherwise. */
 export const PSD2_DEFAULT_COUNTRY = 'gb';

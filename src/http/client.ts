@@ -4,9 +4,12 @@
  * imported on first use.
  */
 import type { Agent as HttpsAgent } from 'node:https';
+import { BEARER } from '../citi/oauth.js';
+import { HEADERS } from '../citi/wire.js';
 import { ApiError, AuthError, type CliError } from '../errors.js';
 import { waitText } from '../util/duration.js';
-import { clientCertError, clientCertProblem, clientCertResponseError } from './mtls.js';
+import { clientCertProblem } from '../citi/mtls.js';
+import { clientCertError, clientCertResponseError } from './mtls.js';
 import { Proxies, type ProxyRoute } from './proxy.js';
 import { redactBody, redactHeaders, redactUrl, scrub } from './redact.js';
 import { packageVersion } from '../util/version.js';
@@ -99,9 +102,10 @@ export class HttpClient {
     if (req.query) for (const [k, v] of new URLSearchParams(req.query)) url.searchParams.append(k, v);
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...lower(req.headers) };
     if (req.bearer !== undefined) {
-      headers.authorization = `Bearer ${req.bearer}`;
-      headers.uuid ??= crypto.randomUUID();
-      headers.client_id ??= this.options.clientId;
+      // Keys here are lower-case (lower() above); Citi's uuid and client_id are already.
+      headers[HEADERS.authorization.toLowerCase()] = `${BEARER} ${req.bearer}`;
+      headers[HEADERS.uuid] ??= crypto.randomUUID();
+      headers[HEADERS.clientId] ??= this.options.clientId;
     }
     let body = req.body;
     if (req.form) {

@@ -1,38 +1,9 @@
 /** Client-certificate failures of mutual TLS, however the server reports them, as one clear error (exit 3). */
-import { isCitiErrorBody } from '../citi/errors.js';
-import { CLIENT_CERTIFICATE_ERROR } from '../citi/psd2.js';
+import { isCitiError, isCitiErrorBody } from '../citi/errors.js';
+import { clientCertProblem, type ClientCertProblem } from '../citi/mtls.js';
 import { AuthError } from '../errors.js';
 
 const ATTACH = 'a client certificate: `citi login --cert FILE --key FILE` (or --p12 FILE) for a profile, --cert/--key for `citi client register`';
-
-export type ClientCertProblem = 'missing' | 'expired' | 'untrusted' | 'refused';
-
-/** OpenSSL's verification codes (sent by the emulator) and TLS alert codes (a server refusing at the TLS layer). */
-export function clientCertProblem(code: string): ClientCertProblem | undefined {
-  switch (code) {
-    case 'missing':
-    case 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED':
-      return 'missing';
-    case 'CERT_HAS_EXPIRED':
-    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED':
-      return 'expired';
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA':
-      return 'untrusted';
-    case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
-    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN':
-    case 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE':
-    case 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED':
-    case 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED':
-      return 'refused';
-    default:
-      return undefined;
-  }
-}
 
 export function clientCertError(problem: ClientCertProblem, where: string, detail?: string): AuthError {
   const because = detail ? ` (${detail})` : '';
@@ -41,6 +12,8 @@ export function clientCertError(problem: ClientCertProblem, where: string, detai
       return new AuthError(`${where} requires a client certificate (mutual TLS), and none was sent${because}`, `Configure ${ATTACH}.`);
     case 'expired':
       return new AuthError(`${where} refused the client certificate: it has expired${because}`, `Get a new certificate (for the emulator: \`citi sandbox certs --out DIR\`) and configure ${ATTACH}.`);
+    case 'notYetValid':
+      return new AuthError(`${where} refused the client certificate: it is not valid yet${because}`, `Check this machine's clock and the certificate's start date, and configure ${ATTACH}.`);
     case 'untrusted':
       return new AuthError(
         `${where} refused the client certificate: it is not signed by a CA the server trusts${because}`,
@@ -53,7 +26,7 @@ export function clientCertError(problem: ClientCertProblem, where: string, detai
 
 /** The emulator's 401 `invalidClientCertificate` answer as an AuthError; undefined for any other answer. */
 export function clientCertResponseError(status: number, body: unknown, where: string): AuthError | undefined {
-  if (status !== 401 || !isCitiErrorBody(body) || body.code !== CLIENT_CERTIFICATE_ERROR) return undefined;
+  if (status !== 401 || !isCitiErrorBody(body) || !isCitiError(body, 'invalidClientCertificate')) return undefined;
   const more = body.moreInfo;
   const reason = more && typeof more === 'object' && typeof more.reason === 'string' ? more.reason : undefined;
   const problem = reason ? clientCertProblem(reason) : undefined;

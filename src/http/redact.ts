@@ -1,5 +1,6 @@
 /** Redaction for --verbose traces: the only place request and response text is made safe to show. */
 import { REDACTED, isSecretField, redactJson, redactQuery } from '../citi/secrets.js';
+import { HEADERS } from '../citi/wire.js';
 
 /** A URL with its password (a proxy's `user:password@`) and secret query parameters redacted. */
 export function redactUrl(url: string): string {
@@ -17,7 +18,7 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
     if (v === undefined) continue;
     const text = Array.isArray(v) ? v.join(', ') : String(v);
     // Keep the scheme (Basic, Bearer) when there is one; never any of the credential.
-    if (k.toLowerCase() === 'authorization') out[k] = /^\S+\s/.test(text) ? text.split(/\s/)[0] + ' ' + REDACTED : REDACTED;
+    if (k.toLowerCase() === HEADERS.authorization.toLowerCase()) out[k] = /^\S+\s/.test(text) ? text.split(/\s/)[0] + ' ' + REDACTED : REDACTED;
     else out[k] = isSecretField(k) ? REDACTED : text;
   }
   return out;

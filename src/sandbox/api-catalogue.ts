@@ -85,7 +85,13 @@ export async function checkCatalogued(req: SandboxRequest, state: SandboxState, 
 }
 
 /** The answer of an endpoint that has no hand-written route. */
-export async function catalogueAnswer(req: SandboxRequest, state: SandboxState, match: EndpointMatch, token: IssuedToken, handWritten: ReadonlySet<string>): Promise<SandboxReply> {
+export async function catalogueAnswer(
+  req: SandboxRequest,
+  state: SandboxState,
+  match: EndpointMatch,
+  token: IssuedToken,
+  handWritten: { has(key: string): boolean },
+): Promise<SandboxReply> {
   const { entry, params } = match;
   const schemas = await loadSchemas();
   const detail = schemas.detail(entry);
@@ -139,7 +145,7 @@ function ownerOf(token: IssuedToken): string {
 }
 
 /** Whether this module opens the family's control flows (a generic preprocess); hand-written ones keep their own. */
-function opensFlow(family: string, handWritten: ReadonlySet<string>): boolean {
+function opensFlow(family: string, handWritten: { has(key: string): boolean }): boolean {
   return API_CATALOGUE.some((e) => isPreprocess(e) && flowFamily(e.path) === family && !handWritten.has(endpointKey(e)));
 }
 

@@ -1,6 +1,7 @@
 /** Card-token APIs: Easy Payment Plan eligibility, for the card the token was issued and activated for. */
+import { catalogued } from '../citi/catalogue.js';
 import { callerToken } from './guard.js';
-import { citiError, customError, json, type Route } from './http.js';
+import { citiError, json, type Route } from './http.js';
 import { isActivated } from './oauth-card.js';
 import type { SandboxState } from './state.js';
 
@@ -16,14 +17,13 @@ const PLANS = [
 export function creditCardRoutes(state: SandboxState): Route[] {
   return [
     {
-      method: 'GET',
-      pattern: '/v1/creditCards/:cardId/transactions/eligibility/easyPaymentPlan',
+      api: catalogued('GET', '/v1/creditCards/{cardId}/transactions/eligibility/easyPaymentPlan'),
       handler: (req) => {
         const token = callerToken(req);
         const cardId = req.params.cardId ?? '';
         if (token.cardId !== cardId) throw citiError('accessNotConfigured', `This card token was not issued for card ${cardId}`);
         if (!isActivated(state, token)) {
-          throw customError(403, { type: 'error', code: 'cardNotActivated', details: `The card token is not activated for card ${cardId}` });
+          throw citiError('cardNotActivated', `The card token is not activated for card ${cardId}`);
         }
         const holder = state.seed.cardHolders.find((h) => h.cardId === cardId);
         if (!holder) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it

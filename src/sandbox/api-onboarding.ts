@@ -1,4 +1,5 @@
 /** Two-legged Onboarding APIs: products, unsecured applications and their status. */
+import { catalogued } from '../citi/catalogue.js';
 import { randomUUID } from 'node:crypto';
 import { citiError, json, jsonObject, type Route } from './http.js';
 import { callerToken } from './guard.js';
@@ -11,8 +12,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
   const seed = state.seed;
   return [
     {
-      method: 'GET',
-      pattern: '/v1/apac/onboarding/products',
+      api: catalogued('GET', '/v1/apac/onboarding/products'),
       handler: (req) => {
         callerToken(req);
         const start = pageNumber(req.query.get('nextStartIndex'), 1, 'nextStartIndex');
@@ -23,8 +23,7 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/v1/apac/onboarding/products/unsecured/applications',
+      api: catalogued('POST', '/v1/apac/onboarding/products/unsecured/applications'),
       handler: (req) => {
         const token = callerToken(req);
         const body = jsonObject(req);
@@ -52,11 +51,10 @@ export function onboardingRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/apac/onboarding/products/unsecured/applications/:id/status',
+      api: catalogued('GET', '/v1/apac/onboarding/products/unsecured/applications/{applicationId}/status'),
       handler: (req) => {
         callerToken(req);
-        const app = seed.applications.get(req.params.id ?? '');
+        const app = seed.applications.get(req.params.applicationId ?? '');
         if (!app) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
         return json({ applicationId: app.applicationId, applicationStage: app.applicationStage, productCode: app.productCode });
       },

@@ -1,8 +1,9 @@
 /** Two-legged Pay with Points APIs: link a card, activate the link with an OTP, balance, redeem. */
+import { catalogued } from '../citi/catalogue.js';
 import { numericValue } from '../citi/numbers.js';
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
-import { callerToken } from './guard.js';
-import { FIXED_OTPS, findCardHolder, nextId, type RewardLink } from './seed.js';
+import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { callerToken, requireCardHolder } from './guard.js';
+import { FIXED_OTPS, nextId, type RewardLink } from './seed.js';
 import type { SandboxState } from './state.js';
 
 const MIN_POINTS = 100;
@@ -13,10 +14,10 @@ export function rewardsRoutes(state: SandboxState): Route[] {
   const seed = state.seed;
 
   const linkFor = (req: SandboxRequest, clientId: string, activated = true): RewardLink => {
-    const link = seed.rewardLinks.get(req.params.code ?? '');
+    const link = seed.rewardLinks.get(req.params.rewardLinkCode ?? '');
     if (!link || link.clientId !== clientId) throw citiError('invalidRequest'); // an unknown ID, as Citi answers it
     if (activated && !link.activated) {
-      throw customError(403, { type: 'error', code: 'linkageNotActivated', details: 'Activate the reward link with its OTP first' });
+      throw citiError('linkageNotActivated');
     }
     return link;
   };
@@ -24,40 +25,30 @@ export function rewardsRoutes(state: SandboxState): Route[] {
 
   return [
     {
-      method: 'POST',
-      pattern: '/v1/apac/rewards/linkage',
+      api: catalogued('POST', '/v1/apac/rewards/linkage'),
       handler: (req) => {
         const token = callerToken(req);
-        const body = jsonObject(req);
-        const lastFour = body.lastFourDigitsCardNumber;
-        const phone = body.citiCardHolderPhoneNumber;
-        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
-          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
-        }
-        const holder = findCardHolder(seed, lastFour, phone);
-        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        const { holder } = requireCardHolder(state, jsonObject(req));
         const link: RewardLink = { rewardLinkCode: nextId(seed, 'rewardLink', 'RLC'), cardId: holder.cardId, clientId: token.clientId, activated: false, orders: [] };
         seed.rewardLinks.set(link.rewardLinkCode, link);
         return json({ rewardLinkCode: link.rewardLinkCode });
       },
     },
     {
-      method: 'PUT',
-      pattern: '/v1/apac/rewards/:code/activations',
+      api: catalogued('PUT', '/v1/apac/rewards/{rewardLinkCode}/activations'),
       handler: (req) => {
         const token = callerToken(req);
         const link = linkFor(req, token.clientId, false);
         const otp = jsonObject(req).linkageConfirmationCode;
         if (typeof otp !== 'string' || !(FIXED_OTPS as readonly string[]).includes(otp)) {
-          throw customError(400, { type: 'error', code: 'invalidOtp', details: 'The linkage confirmation code is not valid' });
+          throw citiError('invalidOtp', 'The linkage confirmation code is not valid');
         }
         link.activated = true;
         return json({ rewardLinkCode: link.rewardLinkCode, status: 'ACTIVE' });
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/apac/rewards/:code/pointBalance',
+      api: catalogued('GET', '/v1/apac/rewards/{rewardLinkCode}/pointBalance'),
       handler: (req) => {
         const token = callerToken(req);
         const holder = holderOf(linkFor(req, token.clientId));
@@ -65,8 +56,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/v1/apac/rewards/:code/redemption',
+      api: catalogued('POST', '/v1/apac/rewards/{rewardLinkCode}/redemption'),
       handler: (req) => {
         const token = callerToken(req);
         const link = linkFor(req, token.clientId);
@@ -84,11 +74,7 @@ export function rewardsRoutes(state: SandboxState): Route[] {
         }
         const limits = balanceOf(holder.pointBalance, holder.currencyCode);
         if (points < limits.minimumPointsToRedeem || points > limits.maximumPointsToRedeem) {
-          throw customError(400, {
-            type: 'error',
-            code: 'insufficientPoints',
-            details: `pointsToRedeem must be between ${limits.minimumPointsToRedeem} and ${limits.maximumPointsToRedeem}`,
-          });
+          throw citiError('insufficientPoints', `pointsToRedeem must be between ${limits.minimumPointsToRedeem} and ${limits.maximumPointsToRedeem}`);
         }
         holder.pointBalance -= points;
         const orderId = nextId(seed, 'order', 'ORD');

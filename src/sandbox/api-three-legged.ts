@@ -4,8 +4,9 @@
  * preprocess, then confirm). Every answer is about the sandbox user who consented, with the fields
  * and nesting of Citi's published models (src/citi/models).
  */
+import { catalogued } from '../citi/catalogue.js';
 import { amountValue } from '../citi/numbers.js';
-import { citiError, customError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
+import { citiError, json, jsonObject, type Route, type SandboxRequest } from './http.js';
 import { callerToken } from './guard.js';
 import {
   accountDetails,
@@ -52,8 +53,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
 
   return [
     {
-      method: 'GET',
-      pattern: '/v1/accounts',
+      api: catalogued('GET', '/v1/accounts'),
       handler: (req) => {
         const { user } = userOf(req);
         const accountGroupSummary = GROUP_ORDER.flatMap((group) => {
@@ -75,8 +75,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/accounts/:accountId',
+      api: catalogued('GET', '/v1/accounts/{accountId}'),
       handler: (req) => {
         const { user } = userOf(req);
         const a = accountOf(user, req.params.accountId);
@@ -84,8 +83,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/accounts/:accountId/transactions',
+      api: catalogued('GET', '/v1/accounts/{accountId}/transactions'),
       handler: (req) => {
         const { user } = userOf(req);
         const a = accountOf(user, req.params.accountId);
@@ -111,13 +109,11 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/customers/profiles',
+      api: catalogued('GET', '/v1/customers/profiles'),
       handler: (req) => json(userOf(req).user.profile),
     },
     {
-      method: 'GET',
-      pattern: '/v1/cards',
+      api: catalogued('GET', '/v1/cards'),
       handler: (req) => {
         const { user } = userOf(req);
         const fn = (req.query.get('cardFunction') ?? 'ALL').toUpperCase();
@@ -126,8 +122,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'GET',
-      pattern: '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts',
+      api: catalogued('GET', '/v1/moneyMovement/personalDomesticTransfers/destinationAccounts/sourceAccounts'),
       handler: (req) => {
         const { user } = userOf(req);
         const from = sources(user);
@@ -154,8 +149,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/v1/moneyMovement/personalDomesticTransfers/preprocess',
+      api: catalogued('POST', '/v1/moneyMovement/personalDomesticTransfers/preprocess'),
       handler: (req) => {
         const { token, user } = userOf(req);
         const body = jsonObject(req);
@@ -168,7 +162,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
           throw citiError('invalidRequest', 'transactionAmount must be a positive amount with at most two decimals');
         }
         if (amount > source.availableBalance) {
-          throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
+          throw citiError('insufficientFunds');
         }
         const controlFlowId = nextRef('controlFlow', 'CFID');
         data.transfers.set(controlFlowId, {
@@ -193,8 +187,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
       },
     },
     {
-      method: 'POST',
-      pattern: '/v1/moneyMovement/personalDomesticTransfers',
+      api: catalogued('POST', '/v1/moneyMovement/personalDomesticTransfers'),
       handler: (req) => {
         const { token, user } = userOf(req);
         const id = jsonObject(req).controlFlowId;
@@ -205,7 +198,7 @@ export function threeLeggedApiRoutes(state: SandboxState): Route[] {
         const source = accountOf(user, transfer.sourceAccountId);
         const destination = accountOf(user, transfer.destinationAccountId);
         if (transfer.amount > source.availableBalance) {
-          throw customError(400, { type: 'error', code: 'insufficientFunds', details: 'The source account has not enough available balance' });
+          throw citiError('insufficientFunds');
         }
         const ref = nextRef('transfer', 'TRF');
         transfer.confirmed = ref;

@@ -2,9 +2,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { matchTemplate } from '../citi/catalogue.js';
+import type { CatalogueEntry, HttpMethod } from '../citi/catalogue.js';
 import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
-import type { OAuthErrorBody } from '../citi/oauth.js';
+import type { OAuthErrorCode } from '../citi/oauth.js';
 import type { IssuedToken } from './state.js';
 
 export interface SandboxRequest {
@@ -42,11 +42,7 @@ export function citiError(name: keyof typeof CITI_ERRORS, details?: string, extr
   return new ReplyError({ status, body: { ...body, ...(details ? { details } : {}), ...extra } });
 }
 
-export function customError(status: number, body: CitiErrorBody): ReplyError {
-  return new ReplyError({ status, body });
-}
-
-export function oauthError(status: number, error: OAuthErrorBody['error'], description?: string): ReplyError {
+export function oauthError(status: number, error: OAuthErrorCode, description?: string): ReplyError {
   return new ReplyError({ status, body: { error, ...(description ? { error_description: description } : {}) } });
 }
 
@@ -56,18 +52,28 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 
 export type Handler = (req: SandboxRequest) => SandboxReply | Promise<SandboxReply>;
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path with `:name` segments, e.g. `/v1/apac/rewards/:code/pointBalance`. */
-  pattern: string;
+/**
+ * What the emulator answers: a catalogued API it answers itself (`api`, from `catalogued()`: the
+ * server finds it by the catalogue's lookup, as every API), or a protocol endpoint the catalogue
+ * does not list (OAuth, PSD2 registration, the sign-in pages) at a template of citi/endpoints.ts.
+ */
+export type Route = ApiRoute | ProtocolRoute;
+
+export interface ApiRoute {
+  api: CatalogueEntry;
+  /** Runs after the catalogue's check; `req.params` holds the template's `{name}` values. */
   handler: Handler;
 }
 
-/** Matches a path against a pattern; returns its parameters or null. */
-export function matchPattern(pattern: string, path: string): Record<string, string> | null {
-  // Routes write parameters as `:name`; the one matcher is the catalogue's, which reads `{name}`.
-  return matchTemplate(pattern.replace(/:(\w+)/g, '{$1}'), path) ?? null;
+export interface ProtocolRoute {
+  method: HttpMethod;
+  /** A path template with `{name}` segments, e.g. `/cardAuth/oauth2/token/{CC}/{bc}`. */
+  path: string;
+  handler: Handler;
 }
+
+/** A form as it arrives: any of the fields of F, each a string. */
+export type Received<F> = { [K in keyof F]?: string };
 
 /** A form body as a string map; `{}` when the body is JSON or empty. */
 export function form(req: SandboxRequest): Record<string, string> {
@@ -93,7 +99,7 @@ export function isJsonRequest(req: SandboxRequest): boolean {
   return /application\/json/i.test(req.headers['content-type'] ?? '');
 }
 
-export function header(req: SandboxRequest, name: string): string | undefined {
+export function header(req: Pick<SandboxRequest, 'headers'>, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }

@@ -6,8 +6,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { CLIENT_CERTIFICATE_ERROR, ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
-import { customError, type SandboxRequest } from './http.js';
+import { clientCertProblem } from '../citi/mtls.js';
+import { ORGANIZATION_IDENTIFIER_OID } from '../citi/psd2.js';
+import { citiError, type SandboxRequest } from './http.js';
 
 export interface PeerCertificate {
   fingerprint256: string;
@@ -35,16 +36,12 @@ export function requirePeer(req: Pick<SandboxRequest, 'socket'>, why: string): P
 }
 
 function describeReason(reason: string): string {
-  switch (reason) {
-    case 'CERT_HAS_EXPIRED':
+  switch (clientCertProblem(reason)) {
+    case 'expired':
       return 'The client certificate has expired';
-    case 'CERT_NOT_YET_VALID':
+    case 'notYetValid':
       return 'The client certificate is not valid yet';
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'untrusted':
       return 'The client certificate is not signed by a CA this server trusts';
     default:
       return `The client certificate was refused (${reason})`;
@@ -52,7 +49,7 @@ function describeReason(reason: string): string {
 }
 
 function clientCertificateError(reason: string, details: string) {
-  return customError(401, { type: 'error', code: CLIENT_CERTIFICATE_ERROR, details, moreInfo: { reason } });
+  return citiError('invalidClientCertificate', details, { moreInfo: { reason } });
 }
 
 /** The organizationIdentifier (2.5.4.97) of a certificate's subject, if it has one. */

@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { SANDBOX_BASE_PATH, DEFAULT_PATHS } from '../citi/endpoints.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
-import { PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
+import type { OAuthErrorCode } from '../citi/oauth.js';
+import { PKCE_METHOD, PKCE_VERIFIER, s256Challenge } from '../citi/pkce.js';
+import { GRANT_TYPES, type AuthorizationCodeForm, type AuthorizeQuery, type AuthorizeRedirect } from '../citi/wire.js';
 import { escapeHtml, form, json, oauthError, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
-import { authenticateClient, requireForm, requireGrant } from './guard.js';
-import { routePattern } from './oauth-client-credentials.js';
+import { requireGrant, tokenEndpoint } from './guard.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
-import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxClient, type SandboxState } from './state.js';
 
 interface AuthorizeRequest {
@@ -41,7 +42,7 @@ const LOGIN_TTL_MS = 10 * 60_000;
 export const LOGIN_PATH = DEFAULT_PATHS.authorize + '/login';
 export const CONSENT_PATH = DEFAULT_PATHS.authorize + '/consent';
 
-const SCOPE_TEXT: Record<string, string> = {
+const SCOPE_TEXT: Record<(typeof SCOPES.threeLegged)[number], string> = {
   accounts_details_transactions: 'See your accounts, balances and transactions',
   customers_profiles: 'See your name, addresses, e-mail and phone numbers',
   cards: 'See your cards',
@@ -75,7 +76,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
   return [
     {
       method: 'GET',
-      pattern: DEFAULT_PATHS.authorize,
+      path: DEFAULT_PATHS.authorize,
       handler: (req) => {
         const tx = validateAuthorize(req, state);
         if (state.autoConsent) return issueCode(tx, SANDBOX_USERS[0]);
@@ -86,7 +87,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: LOGIN_PATH,
+      path: LOGIN_PATH,
       handler: (req) => {
         const tx = transaction(req);
         const f = form(req);
@@ -98,7 +99,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
     },
     {
       method: 'POST',
-      pattern: CONSENT_PATH,
+      path: CONSENT_PATH,
       handler: (req) => {
         const tx = transaction(req);
         if (!tx.user) return loginPage(tx.id, tx, 'Sign in first.', 401);
@@ -109,35 +110,28 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
         return issueCode(tx, tx.user);
       },
     },
-    {
-      method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.authCodeToken),
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, 'authorization_code');
-        if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
-        const code = codes.get(f.code);
-        if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');
-        if (code.used) {
-          // A replayed code may have been stolen: the tokens issued for it go too (RFC 6749 4.1.2).
-          if (code.family) state.revokeFamily(code.family);
-          throw oauthError(400, 'invalid_grant', 'The authorization code has already been used');
-        }
-        code.used = true;
-        if (code.expiresAt <= state.now()) throw oauthError(400, 'invalid_grant', 'The authorization code has expired');
-        if (code.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The authorization code was issued to another client');
-        if (code.redirectUri !== f.redirect_uri) throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorize request');
-        if (code.challenge) {
-          if (!f.code_verifier || !PKCE_VERIFIER.test(f.code_verifier)) throw oauthError(400, 'invalid_grant', 'code_verifier is missing or malformed');
-          if (!safeEqual(s256Challenge(f.code_verifier), code.challenge)) throw oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
-        }
-        const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: code.scopes, withRefresh: true, user: code.user });
-        code.family = pair.access.family;
-        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+    tokenEndpoint<AuthorizationCodeForm>(state, DEFAULT_PATHS.authCodeToken, (f, client) => {
+      requireGrant(f, GRANT_TYPES.authorizationCode);
+      if (!f.code || !f.redirect_uri) throw oauthError(400, 'invalid_request', 'code and redirect_uri are required');
+      const code = codes.get(f.code);
+      if (!code) throw oauthError(400, 'invalid_grant', 'The authorization code is not valid');
+      if (code.used) {
+        // A replayed code may have been stolen: the tokens issued for it go too (RFC 6749 4.1.2).
+        if (code.family) state.revokeFamily(code.family);
+        throw oauthError(400, 'invalid_grant', 'The authorization code has already been used');
+      }
+      code.used = true;
+      if (code.expiresAt <= state.now()) throw oauthError(400, 'invalid_grant', 'The authorization code has expired');
+      if (code.clientId !== client.clientId) throw oauthError(400, 'invalid_grant', 'The authorization code was issued to another client');
+      if (code.redirectUri !== f.redirect_uri) throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorize request');
+      if (code.challenge) {
+        if (!f.code_verifier || !PKCE_VERIFIER.test(f.code_verifier)) throw oauthError(400, 'invalid_grant', 'code_verifier is missing or malformed');
+        if (!safeEqual(s256Challenge(f.code_verifier), code.challenge)) throw oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge');
+      }
+      const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: code.scopes, withRefresh: true, user: code.user });
+      code.family = pair.access.family;
+      return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+    }),
     refreshRoute(state, DEFAULT_PATHS.authCodeRefresh, 'three-legged'),
     // Any token of this client: the emulator takes two-legged tokens here too (Citi publishes no revoke for them).
     revokeRoute(state, DEFAULT_PATHS.authCodeRevoke, () => true),
@@ -146,7 +140,7 @@ export function authorizationCodeRoutes(state: SandboxState): Route[] {
 
 /** Checks the authorize request; errors the app can be told about go back on the redirect, others are shown. */
 function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeRequest {
-  const q = req.query;
+  const q = { get: (name: keyof AuthorizeQuery) => req.query.get(name) };
   const clientId = q.get('client_id') ?? '';
   const client = state.clients.get(clientId);
   if (!client) throw new ReplyError(page(400, 'Unknown application', `<p class="err">No application has the client_id "${escapeHtml(clientId)}".</p>`));
@@ -162,7 +156,7 @@ function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeR
     );
   }
   const st = q.get('state');
-  const back = (error: string, description: string) => new ReplyError(redirect(redirectUri, { error, error_description: description, state: st }));
+  const back = (error: OAuthErrorCode, description: string) => new ReplyError(redirect(redirectUri, { error, error_description: description, state: st }));
   if (q.get('response_type') !== 'code') throw back('unsupported_response_type', 'response_type must be code');
   const scopes = normaliseScopes(q.get('scope') ?? '').split(' ').filter(Boolean);
   if (!scopes.length) throw back('invalid_scope', 'scope is required');
@@ -170,7 +164,7 @@ function validateAuthorize(req: SandboxRequest, state: SandboxState): AuthorizeR
   if (unknown.length) throw back('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
   const challenge = q.get('code_challenge') ?? undefined;
   if (challenge !== undefined) {
-    if ((q.get('code_challenge_method') ?? 'plain') !== 'S256') throw back('invalid_request', 'code_challenge_method must be S256');
+    if ((q.get('code_challenge_method') ?? 'plain') !== PKCE_METHOD) throw back('invalid_request', `code_challenge_method must be ${PKCE_METHOD}`);
     if (!/^[A-Za-z0-9_-]{43}$/.test(challenge)) throw back('invalid_request', 'code_challenge is malformed');
   }
   return { clientId, redirectUri, scopes, state: st, ...(challenge ? { challenge } : {}) };
@@ -186,7 +180,7 @@ function redirectAllowed(client: SandboxClient, uri: string): boolean {
   }
 }
 
-function redirect(uri: string, params: Record<string, string | null>): SandboxReply {
+function redirect(uri: string, params: { [K in keyof AuthorizeRedirect]?: string | null }): SandboxReply {
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== null) url.searchParams.set(k, v);
   return { status: 302, headers: { location: url.toString(), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, html: '' };
@@ -209,7 +203,7 @@ function loginPage(tx: string, req: AuthorizeRequest, error?: string, status = 2
 }
 
 function consentPage(tx: LoginTransaction): SandboxReply {
-  const items = tx.scopes.map((s) => `<li><b>${escapeHtml(s)}</b>: ${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join('\n');
+  const items = tx.scopes.map((s) => `<li><b>${escapeHtml(s)}</b>: ${escapeHtml(SCOPE_TEXT[s as keyof typeof SCOPE_TEXT] ?? s)}</li>`).join('\n');
   return page(
     200,
     'Allow access?',

@@ -7,12 +7,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { maskPhone, OTP_ATTEMPTS } from '../citi/card.js';
 import { SCOPES, normaliseScopes } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import { CITI_ERRORS, type CitiErrorBody } from '../citi/errors.js';
-import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
-import { citiError, customError, form, json, jsonObject, oauthError, type Route } from './http.js';
-import { routePattern } from './oauth-client-credentials.js';
+import { CITI_ERRORS } from '../citi/errors.js';
+import { GRANT_TYPES, type CardActivateRequest, type CardActivateResponse, type CardEnrollRequest, type CardTokenForm, type OtpRequiredInfo, type Unchecked } from '../citi/wire.js';
+import { authenticateClient, requireBearer, requireCardHolder, requireGrant, tokenEndpoint } from './guard.js';
+import { citiError, json, jsonObject, oauthError, type Route } from './http.js';
 import { pairTokenBody, refreshRoute, revokeRoute } from './oauth-token-pairs.js';
-import { FIXED_OTPS, findCardHolder } from './seed.js';
+import { FIXED_OTPS } from './seed.js';
 import type { ExpiringMap, IssuedToken, SandboxState } from './state.js';
 
 export interface ControlFlow {
@@ -53,26 +53,18 @@ export function isActivated(state: SandboxState, token: IssuedToken): boolean {
   return cardAuthState(state).activated.has(token.family);
 }
 
-const INVALID_FLOW: CitiErrorBody = CITI_ERRORS.invalidControlFlowId.body;
-
 export function cardAuthRoutes(state: SandboxState): Route[] {
   const cards = cardAuthState(state);
 
   return [
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardAuthorize),
+      path: DEFAULT_PATHS.cardAuthorize,
       handler: (req) => {
         const client = authenticateClient(req, state);
-        const body = jsonObject(req);
-        if (body.grant_type !== 'card_authorization') throw citiError('invalidRequest', 'grant_type must be card_authorization');
-        const lastFour = body.lastFourDigitsCardNumber;
-        const phone = body.citiCardHolderPhoneNumber;
-        if (typeof lastFour !== 'string' || !/^\d{4}$/.test(lastFour) || typeof phone !== 'string' || !phone) {
-          throw citiError('invalidRequest', 'lastFourDigitsCardNumber (4 digits) and citiCardHolderPhoneNumber are required');
-        }
-        const holder = findCardHolder(state.seed, lastFour, phone);
-        if (!holder) throw customError(400, { type: 'error', code: 'cardHolderNotFound', details: 'No card holder matches these card details' });
+        const body: Unchecked<CardEnrollRequest> = jsonObject(req);
+        if (body.grant_type !== GRANT_TYPES.card) throw citiError('invalidRequest', `grant_type must be ${GRANT_TYPES.card}`);
+        const { holder, lastFour, phone } = requireCardHolder(state, body);
         const flow: ControlFlow = {
           controlFlowId: randomBytes(16).toString('hex'),
           clientId: client.clientId,
@@ -84,62 +76,47 @@ export function cardAuthRoutes(state: SandboxState): Route[] {
         cards.flows.set(flow.controlFlowId, flow);
         // The log stands in for the card holder's phone.
         state.log(`OTP ${flow.otp} sent to ${maskPhone(phone)} (card ${lastFour}, controlFlowId ${flow.controlFlowId})`);
-        return json(
-          {
-            type: 'error',
-            code: 'otpRequired',
-            details: "A one-time password was sent to the card holder's registered phone",
-            moreInfo: { controlFlowId: flow.controlFlowId },
-          },
-          403,
-        );
+        const { status, body: answer } = CITI_ERRORS.otpRequired;
+        const moreInfo: OtpRequiredInfo = { controlFlowId: flow.controlFlowId };
+        return json({ ...answer, moreInfo }, status);
       },
     },
-    {
-      method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardToken),
-      handler: (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, 'card_authorization');
-        const flow = cards.flows.get(f.controlFlowId ?? '');
-        if (!flow || flow.clientId !== client.clientId) throw customError(400, INVALID_FLOW);
-        if (flow.expiresAt <= state.now()) {
-          cards.flows.delete(flow.controlFlowId);
-          throw customError(400, { ...INVALID_FLOW, details: 'Control flow ID is invalid: it has expired' });
-        }
-        const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
-        if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
-        const unknown = scopes.find((s) => !(SCOPES.card as readonly string[]).includes(s));
-        if (unknown) throw oauthError(400, 'invalid_scope', `Unknown card scope "${unknown}": use ${SCOPES.card.join(', ')}`);
-        const otp = f.linkageConfirmationCode ?? '';
-        if (otp !== flow.otp && !(FIXED_OTPS as readonly string[]).includes(otp)) {
-          flow.attempts++;
-          const left = OTP_ATTEMPTS - flow.attempts;
-          if (left <= 0) cards.flows.delete(flow.controlFlowId);
-          throw customError(400, {
-            type: 'error',
-            code: 'invalidOtp',
-            details: left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again',
-            moreInfo: { remainingAttempts: Math.max(0, left) },
-          });
-        }
+    tokenEndpoint<CardTokenForm>(state, DEFAULT_PATHS.cardToken, (f, client) => {
+      requireGrant(f, GRANT_TYPES.card);
+      const flow = cards.flows.get(f.controlFlowId ?? '');
+      if (!flow || flow.clientId !== client.clientId) throw citiError('invalidControlFlowId');
+      if (flow.expiresAt <= state.now()) {
         cards.flows.delete(flow.controlFlowId);
-        const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
-        return json(pairTokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+        throw citiError('invalidControlFlowId', 'Control flow ID is invalid: it has expired');
+      }
+      const scopes = normaliseScopes(f.scope ?? '').split(' ').filter(Boolean);
+      if (!scopes.length) throw oauthError(400, 'invalid_request', `scope is required (${SCOPES.card.join(', ')})`);
+      const unknown = scopes.find((s) => !(SCOPES.card as readonly string[]).includes(s));
+      if (unknown) throw oauthError(400, 'invalid_scope', `Unknown card scope "${unknown}": use ${SCOPES.card.join(', ')}`);
+      const otp = f.linkageConfirmationCode ?? '';
+      if (otp !== flow.otp && !(FIXED_OTPS as readonly string[]).includes(otp)) {
+        flow.attempts++;
+        const left = OTP_ATTEMPTS - flow.attempts;
+        if (left <= 0) cards.flows.delete(flow.controlFlowId);
+        throw citiError('invalidOtp', left > 0 ? `The OTP is not valid; ${left} attempt${left === 1 ? '' : 's'} left` : 'The OTP is not valid; no attempts left, start again', {
+          moreInfo: { remainingAttempts: Math.max(0, left) },
+        });
+      }
+      cards.flows.delete(flow.controlFlowId);
+      const { access, refresh } = state.issue({ kind: 'card', clientId: client.clientId, scopes, withRefresh: true, cardId: flow.cardId });
+      return json(pairTokenBody(access, refresh!), 200, { 'cache-control': 'no-store' });
+    }),
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.cardActivate),
+      path: DEFAULT_PATHS.cardActivate,
       handler: (req) => {
         const token = requireBearer(req, state, { kind: 'card' });
-        const cardId = jsonObject(req).cardId;
+        const body: Unchecked<CardActivateRequest> = jsonObject(req);
+        const cardId = body.cardId;
         if (typeof cardId !== 'string' || !cardId) throw citiError('invalidRequest', 'cardId is required');
         if (cardId !== token.cardId) throw citiError('accessNotConfigured', `This card token was not issued for card ${cardId}`);
         cards.activated.add(token.family);
-        return json({ cardId, status: 'ACTIVE' });
+        return json({ cardId, status: 'ACTIVE' } satisfies CardActivateResponse);
       },
     },
     refreshRoute(state, DEFAULT_PATHS.cardRefresh, 'card'),

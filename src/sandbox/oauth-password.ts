@@ -6,14 +6,15 @@
  */
 import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { catalogued } from '../citi/catalogue.js';
 import { DEFAULT_PATHS } from '../citi/endpoints.js';
-import { BIZ_TOKEN_REQUEST_HEADER, BIZ_TOKEN_RESPONSE_HEADER, decryptPassword, e2eKeyOf, PASSWORD_GRANT } from '../citi/e2e.js';
+import { decryptPassword, e2eKeyOf } from '../citi/e2e.js';
+import { GRANT_TYPES, HEADERS, type PasswordForm } from '../citi/wire.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
-import { authenticateClient, requireBearer, requireForm, requireGrant } from './guard.js';
-import { citiError, form, header, json, type Route } from './http.js';
-import { routePattern } from './oauth-client-credentials.js';
+import { callerToken, requireGrant, tokenEndpoint } from './guard.js';
+import { citiError, header, json, type Route } from './http.js';
 import { pairTokenBody } from './oauth-token-pairs.js';
-import { SANDBOX_PASSWORD, SANDBOX_USERS } from './seed-users.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../citi/sandbox-users.js';
 import { safeEqual, type SandboxState } from './state.js';
 
 interface BizToken {
@@ -32,39 +33,32 @@ export function passwordGrantRoutes(state: SandboxState): Route[] {
 
   return [
     {
-      method: 'GET',
-      pattern: DEFAULT_PATHS.e2eKey,
+      // A catalogued API: the server's catalogue check has taken its two-legged token.
+      api: catalogued('GET', DEFAULT_PATHS.e2eKey),
       handler: async (req) => {
-        const token = requireBearer(req, state, { kind: 'two-legged' });
+        const token = callerToken(req);
         const { publicKey } = await keyPair();
         const now = state.now();
         const bizToken = 'BIZ' + randomBytes(24).toString('base64url');
         bizTokens.set(bizToken, { clientId: token.clientId, expiresAt: now + state.ttls.bizTokenMs });
-        return json(e2eKeyOf(publicKey), 200, { [BIZ_TOKEN_RESPONSE_HEADER]: bizToken, 'cache-control': 'no-store' });
+        return json(e2eKeyOf(publicKey), 200, { [HEADERS.bizTokenResponse]: bizToken, 'cache-control': 'no-store' });
       },
     },
-    {
-      method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.passwordToken),
-      handler: async (req) => {
-        requireForm(req);
-        const client = authenticateClient(req, state);
-        const f = form(req);
-        requireGrant(f, PASSWORD_GRANT);
-        const value = header(req, BIZ_TOKEN_REQUEST_HEADER) ?? '';
-        const biz = bizTokens.get(value);
-        // Spent on first sight, whatever follows: a bizToken is good for one try.
-        bizTokens.delete(value);
-        if (!biz || biz.clientId !== client.clientId || biz.expiresAt <= state.now()) throw citiError('invalidBizToken');
-        if (!f.username || !f.password) throw citiError('invalidCredentials');
-        const { privateKey } = await keyPair();
-        const password = decryptPassword(f.password, privateKey);
-        const user = SANDBOX_USERS.find((u) => u.toLowerCase() === f.username!.trim().toLowerCase());
-        if (!user || password === undefined || !safeEqual(password, SANDBOX_PASSWORD)) throw citiError('invalidCredentials');
-        // A password-grant token carries /api and speaks for the customer to every customer API.
-        const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: true, user });
-        return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
-      },
-    },
+    tokenEndpoint<PasswordForm>(state, DEFAULT_PATHS.passwordToken, async (f, client, req) => {
+      requireGrant(f, GRANT_TYPES.password);
+      const value = header(req, HEADERS.bizTokenRequest) ?? '';
+      const biz = bizTokens.get(value);
+      // Spent on first sight, whatever follows: a bizToken is good for one try.
+      bizTokens.delete(value);
+      if (!biz || biz.clientId !== client.clientId || biz.expiresAt <= state.now()) throw citiError('invalidBizToken');
+      if (!f.username || !f.password) throw citiError('invalidCredentials');
+      const { privateKey } = await keyPair();
+      const password = decryptPassword(f.password, privateKey);
+      const user = SANDBOX_USERS.find((u) => u.toLowerCase() === f.username!.trim().toLowerCase());
+      if (!user || password === undefined || !safeEqual(password, SANDBOX_PASSWORD)) throw citiError('invalidCredentials');
+      // A password-grant token carries /api and speaks for the customer to every customer API.
+      const pair = state.issue({ kind: 'three-legged', clientId: client.clientId, scopes: [TWO_LEGGED_SCOPE], withRefresh: true, user });
+      return json(pairTokenBody(pair.access, pair.refresh!), 200, { 'cache-control': 'no-store' });
+    }),
   ];
 }

@@ -4,14 +4,13 @@ import { DEFAULT_PATHS } from '../citi/endpoints.js';
 import { parseOrganizationIdentifier, PSD2_ROLES, type RegistrationResponse } from '../citi/psd2.js';
 import { citiError, json, jsonObject, type Route } from './http.js';
 import { organizationIdentifierOf, requirePeer } from './mtls.js';
-import { routePattern } from './oauth-client-credentials.js';
 import type { SandboxState } from './state.js';
 
 export function psd2RegistrationRoutes(state: SandboxState): Route[] {
   return [
     {
       method: 'POST',
-      pattern: routePattern(DEFAULT_PATHS.registerClient),
+      path: DEFAULT_PATHS.registerClient,
       handler: (req) => {
         const peer = requirePeer(req, 'Registering a PSD2 client needs your eIDAS certificate');
         const orgId = organizationIdentifierOf(peer.raw);

@@ -4,10 +4,8 @@
  * demos can rely on exact values. Balances move with transfers, per running emulator.
  */
 import { createHash } from 'node:crypto';
+import { SANDBOX_USERS } from '../citi/sandbox-users.js';
 import type { ExpiringMap, SandboxState } from './state.js';
-
-export const SANDBOX_PASSWORD = 'P@ssUser1$';
-export const SANDBOX_USERS = ['SandboxUser1', 'SandboxUser2', 'SandboxUser3', 'SandboxUser4', 'SandboxUser5'] as const;
 
 export type AccountGroup = 'SAVINGS_AND_INVESTMENTS' | 'CHECKING' | 'CREDIT_CARD';
 

@@ -5,9 +5,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SANDBOX_BASE_PATH } from '../citi/endpoints.js';
 import { CITI_ERRORS } from '../citi/errors.js';
 import { redactQuery } from '../citi/secrets.js';
-import { endpointKey, matchEndpoint, redactPathSecrets } from '../citi/catalogue.js';
+import { endpointKey, matchEndpoint, matchTemplate, redactPathSecrets } from '../citi/catalogue.js';
 import { catalogueAnswer, checkCatalogued, recordAnswer } from './api-catalogue.js';
-import { citiError, matchPattern, ReplyError, type Route, type SandboxReply, type SandboxRequest } from './http.js';
+import { HEADERS } from '../citi/wire.js';
+import { citiError, header, ReplyError, type Handler, type ProtocolRoute, type SandboxReply, type SandboxRequest } from './http.js';
 import { requirePeer, verifiedPeer } from './mtls.js';
 import { allRoutes } from './routes.js';
 import { DEFAULT_TTLS, SandboxState, type SandboxTtls } from './state.js';
@@ -60,15 +61,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
   state.addClient({ clientId, clientSecret, redirectUris: options.redirectUris ?? [] });
   state.autoConsent = Boolean(options.autoConsent);
-  const routes = allRoutes(state);
-  const handWritten = handWrittenEndpoints(routes);
+  const routes = routeTable(state);
   const log = options.log;
   if (log) state.log = log;
 
   const tls = options.tls;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
-    handle(req, state, routes, handWritten, tls)
+    handle(req, state, routes, tls)
       .catch((err: unknown) => (err instanceof ReplyError ? err.reply : internalError(err, log)))
       .then((reply) => {
         // Logged before the answer goes out: whoever got the answer finds its line in the log.
@@ -122,13 +122,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 }
 
-async function handle(
-  req: http.IncomingMessage,
-  state: SandboxState,
-  routes: Route[],
-  handWritten: ReadonlySet<string>,
-  tls: SandboxTlsOptions | undefined,
-): Promise<SandboxReply> {
+/** The emulator's own answers to catalogued APIs, by `METHOD /template`, and the protocol endpoints. */
+interface RouteTable {
+  apis: ReadonlyMap<string, Handler>;
+  protocol: readonly ProtocolRoute[];
+}
+
+function routeTable(state: SandboxState): RouteTable {
+  const apis = new Map<string, Handler>();
+  const protocol: ProtocolRoute[] = [];
+  for (const route of allRoutes(state)) {
+    if ('api' in route) apis.set(endpointKey(route.api), route.handler);
+    else protocol.push(route);
+  }
+  return { apis, protocol };
+}
+
+async function handle(req: http.IncomingMessage, state: SandboxState, routes: RouteTable, tls: SandboxTlsOptions | undefined): Promise<SandboxReply> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   // Citi serves /gcb/api//v1/accounts as /gcb/api/v1/accounts.
   url.pathname = url.pathname.replace(/\/{2,}/g, '/');
@@ -137,7 +147,7 @@ async function handle(
   else if (tls) verifiedPeer(req);
   if (!url.pathname.startsWith(SANDBOX_BASE_PATH + '/')) throw citiError('resourceNotFound', `Paths start with ${SANDBOX_BASE_PATH}`);
   const path = url.pathname.slice(SANDBOX_BASE_PATH.length);
-  const fault = req.headers['sandbox-fault'];
+  const fault = header(req, HEADERS.sandboxFault);
   if (typeof fault === 'string' && /^5\d\d$/.test(fault)) {
     return { status: Number(fault), body: CITI_ERRORS.serverUnavailable.body };
   }
@@ -152,40 +162,30 @@ async function handle(
     params,
     socket: req.socket,
   });
-  // One catalogue lookup finds the API; every catalogued call passes its guard and validation.
+  // Every API is found by the one catalogue lookup and passes its guard and validation; then the
+  // emulator's own answer where it has one, else one made from the catalogue's schema.
   const api = matchEndpoint(path, method);
-  let pathMatched = false;
-  for (const route of routes) {
-    const params = matchPattern(route.pattern, path);
-    if (!params) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
-    const r = request(params);
-    const token = api ? await checkCatalogued(r, state, api.entry) : undefined;
-    if (token) r.token = token;
-    const reply = await route.handler(r);
-    if (api && token) recordAnswer(r, state, api, token, reply);
-    return reply;
-  }
   if (api) {
     const r = request(api.params);
     const token = await checkCatalogued(r, state, api.entry);
-    return catalogueAnswer(r, state, api, token, handWritten);
+    r.token = token;
+    const own = routes.apis.get(endpointKey(api.entry));
+    if (!own) return catalogueAnswer(r, state, api, token, routes.apis);
+    const reply = await own(r);
+    recordAnswer(r, state, api, token, reply);
+    return reply;
+  }
+  let pathMatched = false;
+  for (const route of routes.protocol) {
+    const params = matchTemplate(route.path, path);
+    if (!params) continue;
+    pathMatched = true;
+    if (route.method === method) return route.handler(request(params));
   }
   if (pathMatched || matchEndpoint(path)) {
-    throw new ReplyError({ status: 405, body: { type: 'invalid', code: 'methodNotAllowed', details: `${method} is not allowed on ${path}` } });
+    throw citiError('methodNotAllowed', `${method} is not allowed on ${path}`);
   }
   throw citiError('resourceNotFound', `No API at ${path}`);
-}
-
-/** The catalogued endpoints ("METHOD /template") that a hand-written route serves. */
-function handWrittenEndpoints(routes: Route[]): Set<string> {
-  const keys = new Set<string>();
-  for (const route of routes) {
-    const api = matchEndpoint(route.pattern.replace(/:\w+/g, '~param~'), route.method);
-    if (api) keys.add(endpointKey(api.entry));
-  }
-  return keys;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -222,7 +222,7 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 }
 
 function send(res: http.ServerResponse, reply: SandboxReply): void {
-  const headers: Record<string, string> = { 'x-global-transaction-id': crypto.randomUUID(), ...reply.headers };
+  const headers: Record<string, string> = { [HEADERS.globalTransactionId]: crypto.randomUUID(), ...reply.headers };
   let payload = '';
   if (reply.html !== undefined) {
     headers['content-type'] = 'text/html; charset=utf-8';
@@ -238,5 +238,5 @@ function send(res: http.ServerResponse, reply: SandboxReply): void {
 
 function internalError(err: unknown, log?: (line: string) => void): SandboxReply {
   log?.(`internal error: ${err instanceof Error ? err.message : String(err)}`);
-  return { status: 500, body: { type: 'fatal', code: 'serverUnavailable', details: 'Internal emulator error' } };
+  return { status: 500, body: { ...CITI_ERRORS.serverUnavailable.body, details: 'Internal emulator error' } };
 }

@@ -145,7 +145,7 @@ describe('the OS keychain', () => {
 
   it.skipIf(!keychain)('keeps the secret and tokens in the real Secret Service', async () => {
     const { sb, secret, env } = await fileStoreSetup();
-    const kenv = { ...env, CITI_STORE: '' };
+    const kenv: NodeJS.ProcessEnv = { ...env, CITI_STORE: '' };
     const profile = 'e2e-' + randomUUID().slice(0, 8);
     const citi = (args: string[], stdin?: string) => spawnCli(['--profile', profile, ...args], { env: kenv, ...(stdin ? { stdin } : {}) });
     const login = await citi(['login', '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin'], secret);

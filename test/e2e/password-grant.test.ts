@@ -171,7 +171,7 @@ describe('after the emulator restarts on the same port (every token it issued is
   });
 
   it('a refused refresh signs in again the customer the stored token was issued to, with no user named', async () => {
-    const { env, sb, cli } = await setup();
+    const { env, sb } = await setup();
     const first = await spawnWith(env, { CITI_USERNAME: 'SandboxUser2', CITI_PASSWORD: PASSWORD }, ['token', '--password']);
     expect(first.code, first.stderr).toBe(0);
     const again = await restart(sb, env);

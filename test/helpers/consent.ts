@@ -1,13 +1,13 @@
 /**
  * The emulator's sign-in and consent pages (the three-legged flow), driven as a customer would:
- * over HTTP as a browser without JavaScript, or in a real browser (a playwright page). The paths,
- * users and password are the emulator's own (src/sandbox); the form's field names and element ids
- * are written here once.
+ * over HTTP as a browser without JavaScript, or in a real browser (a playwright page). The paths
+ * are the emulator's own (src/sandbox), the users and password those of Citi's sandbox (src/citi);
+ * the form's field names and element ids are written here once.
  */
 import type { Page } from 'playwright-core';
 import { SANDBOX_BASE_PATH } from '../../src/citi/endpoints.js';
 import { CONSENT_PATH, LOGIN_PATH } from '../../src/sandbox/oauth-authorization-code.js';
-import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../../src/sandbox/seed-users.js';
+import { SANDBOX_PASSWORD, SANDBOX_USERS } from '../../src/citi/sandbox-users.js';
 
 export { SANDBOX_PASSWORD, SANDBOX_USERS };
 export type Decision = 'allow' | 'deny';

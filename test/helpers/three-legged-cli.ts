@@ -1,6 +1,5 @@
 /** The built `citi` against `citi sandbox start` child processes, with a file store shared by every process. */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { BIN, onCleanup, spawnCli, tempConfigHome, testEnv, type CliResult } from './cli.js';
 import { consentOverHttp, SANDBOX_USERS, type Decision } from './consent.js';

@@ -131,6 +131,15 @@ describe('PSD2 client registration and mutual TLS', () => {
     expect(res.code).toBe(3);
   });
 
+  it('with a certificate not valid yet: exit 3, the same reason on both sides', async () => {
+    const { pki, sandbox, env } = await setup();
+    const early = await pki.issueClient('early', { notBefore: new Date(Date.now() + DAY), notAfter: new Date(Date.now() + 400 * DAY) });
+    const res = await runCli(registerArgs(profileName(), sandbox.url, pki, early), { env });
+    expect(res.stderr).toContain('refused the client certificate: it is not valid yet (CERT_NOT_YET_VALID)');
+    expect(res.stderr).toContain("Check this machine's clock and the certificate's start date");
+    expect(res.code).toBe(3);
+  });
+
   it('with a PKCS#12 file: passphrase from stdin, kept in the keychain for later calls', async () => {
     const { pki, sandbox, env, store } = await setup({ requireClientCert: true });
     const p12 = await pki.p12('correct horse');

@@ -19,7 +19,7 @@ import { basic, signIn, tokenCall } from '../helpers/three-legged.js';
 let s: RunningSandbox;
 // Loaded before the tests are collected: which endpoints have a required field decides the cases.
 const schemas: CatalogueSchemas = await loadSchemas();
-const tokens: Record<CatalogueEntry['kind'], string> = { 'two-legged': '', 'three-legged': '', card: '' };
+const tokens: Record<CatalogueEntry['kind'], string> = { 'two-legged': '', 'three-legged': '', card: '', password: '' };
 /** Customer tokens with one scope each: every endpoint's scope is missing from at least one of them. */
 const narrow: Record<string, string> = {};
 
@@ -213,7 +213,7 @@ function placeholderPath(entry: CatalogueEntry): string {
 }
 
 /** A kind of token an endpoint does not take. */
-const WRONG_KIND: Record<CatalogueEntry['kind'], CatalogueEntry['kind']> = { 'two-legged': 'three-legged', 'three-legged': 'two-legged', card: 'three-legged' };
+const WRONG_KIND: Record<CatalogueEntry['kind'], CatalogueEntry['kind']> = { 'two-legged': 'three-legged', 'three-legged': 'two-legged', card: 'three-legged', password: 'two-legged' };
 
 describe.each(API_CATALOGUE.map((e) => [endpointKey(e), e] as const))('emulator guard: %s', (_key, entry) => {
   const path = placeholderPath(entry);

@@ -4,7 +4,7 @@
  */
 import { passwordSignIn, passwordToken, refreshPasswordToken } from '../../auth/password.js';
 import { AuthError } from '../../errors.js';
-import { SANDBOX_PASSWORD } from '../../sandbox/seed-users.js';
+import { SANDBOX_PASSWORD } from '../../citi/sandbox-users.js';
 import { tokenKey } from '../../store/tokens.js';
 import { tableRows } from '../../ui/output.js';
 import { formatDuration } from '../../util/duration.js';

@@ -64,7 +64,7 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
     }
     case 'password': {
       // The suite's own emulator knows its sandbox customers; elsewhere the step or the environment names one.
-      const own = s.sandbox ? await import('../../sandbox/seed-users.js') : undefined;
+      const own = s.sandbox ? await import('../../citi/sandbox-users.js') : undefined;
       const username = text(spec.username) ?? own?.SANDBOX_USERS[0] ?? env.CITI_USERNAME;
       const password = text(spec.password) ?? own?.SANDBOX_PASSWORD ?? env.CITI_PASSWORD;
       if (!username || !password) {
