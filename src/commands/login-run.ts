@@ -1,6 +1,6 @@
 /** The implementation of `citi login`, loaded when the command runs. */
-import { clientCredentialsForm } from '../auth/client-credentials.js';
-import { buildTokenRequest, toRecord, validateTokenResponse } from '../auth/token-endpoint.js';
+import { buildClientCredentialsRequest, validateClientCredentialsResponse } from '../auth/client-credentials.js';
+import { toRecord } from '../auth/token-endpoint.js';
 import { COUNTRIES, ENVIRONMENTS, SANDBOX_BASE_PATH, type EnvironmentName } from '../citi/endpoints.js';
 import { TWO_LEGGED_SCOPE } from '../citi/oauth.js';
 import {
@@ -166,8 +166,8 @@ export async function runLogin(f: LoginDeps, opts: LoginOptions): Promise<void> 
   let token: ReturnType<typeof toRecord> | undefined;
   if (opts.verify !== false) {
     try {
-      const res = await f.http(target, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildTokenRequest({ profile: target }, 'clientCredentialsToken', secret, clientCredentialsForm(TWO_LEGGED_SCOPE)));
-      token = toRecord('two-legged', validateTokenResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
+      const res = await f.http(target, p12Passphrase !== undefined ? { p12Passphrase } : {}).request(buildClientCredentialsRequest({ profile: target }, secret, TWO_LEGGED_SCOPE));
+      token = toRecord('two-legged', validateClientCredentialsResponse(res, 'Verifying the credentials'), f.now(), TWO_LEGGED_SCOPE);
       verified = true;
     } catch (err) {
       // The server could not be reached (no HTTP answer): a person keeps their answers by saving unverified.
