@@ -263,15 +263,18 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
   const where = chosenBaseUrl(input, saved) ?? (await input.ask?.environment?.()) ?? { baseUrl: ENVIRONMENTS.sandbox };
   const baseUrl = validateBaseUrl(where.baseUrl ?? (where.environment && where.environment !== 'custom' ? ENVIRONMENTS[where.environment] : ENVIRONMENTS.sandbox));
   const environment = where.environment ?? environmentOf(baseUrl);
+  // A flag is checked as given; so is a CITI_* value a run will save (login, client register),
+  // before anything is sent, and named as the user wrote it.
+  const checked = (value: string | undefined, check: (v: string) => string, always = input.writing) => (value && always ? check(value) : value);
   const country = (
-    (input.country ? checkCountry(input.country) : undefined) ||
-    env.CITI_COUNTRY ||
+    checked(input.country, checkCountry, true) ||
+    checked(env.CITI_COUNTRY, checkCountry) ||
     saved?.country ||
     (await input.ask?.country?.()) ||
     input.defaults?.country ||
     DEFAULT_COUNTRY
   ).toLowerCase();
-  const business = ((input.business ? checkBusiness(input.business) : undefined) || env.CITI_BUSINESS || saved?.business || DEFAULT_BUSINESS).toLowerCase();
+  const business = (checked(input.business, checkBusiness, true) || checked(env.CITI_BUSINESS, checkBusiness) || saved?.business || DEFAULT_BUSINESS).toLowerCase();
   const clientId = input.newClient
     ? ''
     : input.clientId || envId || saved?.clientId || (await input.ask?.clientId?.(isLoopbackHost(new URL(baseUrl).hostname))) || '';

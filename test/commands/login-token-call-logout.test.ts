@@ -99,6 +99,18 @@ describe('citi login', () => {
     expect(res.code).toBe(code);
   });
 
+  it('names a malformed CITI_COUNTRY or CITI_BUSINESS as it was written (exit 2, nothing saved)', async () => {
+    const { s, home, cli } = await setup();
+    const args = ['login', '--base-url', s.url, '--client-id', s.clientId, '--no-verify'];
+    const country = await cli(args, { env: { CITI_CLIENT_SECRET: s.clientSecret, CITI_COUNTRY: 'USA' } });
+    expect(country.stderr).toContain('--country must be a two-letter country code (got "USA")');
+    expect(country.code).toBe(2);
+    const business = await cli(args, { env: { CITI_CLIENT_SECRET: s.clientSecret, CITI_BUSINESS: 'GCB CARDS' } });
+    expect(business.stderr).toContain('--business must be a short code such as gcb (got "GCB CARDS")');
+    expect(business.code).toBe(2);
+    await expect(fs.access(path.join(home, 'citi-sandbox', 'config.json'))).rejects.toThrow();
+  });
+
   it('reports a server that is not running as a connection error (exit 1)', async () => {
     const { s, cli } = await setup();
     const url = s.url;

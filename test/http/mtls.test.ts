@@ -69,6 +69,20 @@ describe('PSD2 client registration and mutual TLS', () => {
     expect(await ConfigStore.forEnv(env).getProfile(profile)).toMatchObject({ baseUrl: sandbox.url, country: 'pl', business: 'cb1' });
   });
 
+  it('refuses a malformed CITI_BUSINESS or CITI_COUNTRY before registering, as login does (exit 2, nothing registered or saved)', async () => {
+    const { pki, sandbox, env } = await setup();
+    const clients = sandbox.state.clients.size;
+    const profile = profileName();
+    const business = await runCli(registerArgs(profile, sandbox.url, pki), { env: { ...env, CITI_BUSINESS: 'GCB CARDS' } });
+    expect(business.stderr).toContain('--business must be a short code such as gcb (got "GCB CARDS")');
+    expect(business.code).toBe(2);
+    const country = await runCli(registerArgs(profile, sandbox.url, pki), { env: { ...env, CITI_COUNTRY: 'GBR' } });
+    expect(country.stderr).toContain('--country must be a two-letter country code (got "GBR")');
+    expect(country.code).toBe(2);
+    expect(sandbox.state.clients.size).toBe(clients);
+    expect(await ConfigStore.forEnv(env).getProfile(profile)).toBeUndefined();
+  });
+
   it('prints the registration as JSON', async () => {
     const { pki, sandbox, env, kind } = await setup();
     const profile = profileName();
