@@ -114,6 +114,11 @@ export interface BrowserLoginOptions {
   /** `--manual`: returns the redirect URL the user pasted; no callback server is started. */
   pasteRedirect?: () => Promise<string>;
   timeoutMs?: number;
+  /**
+   * The opener is the only way to the redirect (`citi test` following an emulator's auto-consent):
+   * when it fails, the sign-in ends with its error instead of waiting for a person who is not there.
+   */
+  openerOnly?: boolean;
 }
 
 export type ThreeLeggedSource = TokenSource;
@@ -186,6 +191,8 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
     onIgnored: (m) => ctx.info(`  note: ${m}`),
   });
   let code: string;
+  /** Rejects when an `openerOnly` opener failed; never resolves. */
+  let openerFailed: Promise<never> | undefined;
   try {
     const url = buildAuthorizeUrl(ctx, { scope, state, redirectUri: server.redirectUri, codeChallenge: pkce.challenge });
     ctx.info(`Sign in and consent in the browser (scopes: ${scope}). The URL:\n\n  ${url}\n`);
@@ -194,16 +201,24 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
       // the sign-in, and --timeout (the server's timer, running since it started) bounds it all.
       const opening = opts.openBrowser(url).then(
         () => ctx.info('Opened the sign-in page.'),
-        (err: Error) => ctx.info(`Could not open a browser (${err.message}): open the URL above in one yourself.`),
+        (err: Error) => {
+          if (opts.openerOnly) throw err;
+          ctx.info(`Could not open a browser (${err.message}): open the URL above in one yourself.`);
+        },
       );
+      if (opts.openerOnly) {
+        openerFailed = opening.then(() => new Promise<never>(() => {}));
+        openerFailed.catch(() => {}); // awaited below, after the opener's first answer
+      }
       // Its answer usually comes at once; it is printed before the wait when it does.
       await firstOf([opening, server.result], OPENER_PATIENCE_MS);
+      if (openerFailed) await Promise.race([openerFailed, Promise.resolve()]);
     }
     ctx.info(`Waiting for the redirect to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to stop)…`);
     const until = Date.now() + timeoutMs;
     const stop = ctx.progress?.wait(() => `Waiting for the sign-in in the browser: ${formatDuration(until - Date.now())} left`);
     try {
-      ({ code } = await server.result);
+      ({ code } = await (openerFailed ? Promise.race([server.result, openerFailed]) : server.result));
     } finally {
       stop?.();
     }

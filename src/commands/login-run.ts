@@ -26,7 +26,7 @@ import { loadClientTls, stdinPassphrase, tlsSettingsFrom } from '../http/tls-mat
 import type { StoreKind } from '../store/kind.js';
 import { accounts, inStore, type SecretStore } from '../store/secret-store.js';
 import { clearEnvIdentities, identityOf, tokenKey, tokenOwner, type TokenOwner, type TokenStore } from '../store/tokens.js';
-import { canPrompt, colorOn, readSecretFromStdin, type IO } from '../ui/io.js';
+import { canPrompt, colorOn, readSecretFromStdin, requireStdinPipe, type IO } from '../ui/io.js';
 import type { Prompter } from '../ui/prompt.js';
 import { printJson } from '../ui/output.js';
 import { style } from '../ui/style.js';
@@ -72,6 +72,10 @@ export function loginDeps(f: Factory): LoginDeps {
 
 export async function runLogin(f: LoginDeps, opts: LoginOptions): Promise<void> {
   const env = f.io.env;
+  // A flag that reads a pipe fails before any question is asked, not after them.
+  if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
+  if (opts.clientSecretStdin) requireStdinPipe(f.io, '--client-secret-stdin', 'secret');
+  if (opts.p12PassphraseStdin) requireStdinPipe(f.io, '--p12-passphrase-stdin', 'passphrase');
   const interactive = canPrompt(f.io);
   const prompter = f.prompter();
   // One resolution, as for every command: flags, then CITI_*, then the saved profile, then (on a
@@ -103,7 +107,6 @@ export async function runLogin(f: LoginDeps, opts: LoginOptions): Promise<void> 
   const business = checkBusiness(resolved.business);
   if (!clientId) throw new UsageError('No client ID', 'Give --client-id ID (or CITI_CLIENT_ID).');
 
-  if (opts.clientSecretStdin && opts.p12PassphraseStdin) throw new UsageError('Only one of --client-secret-stdin and --p12-passphrase-stdin can read stdin');
   const storeKind = resolved.store;
   const secrets = f.secretStore(storeKind);
   // Changing only settings of a saved profile (redirect URI, market, certificate) keeps its stored

@@ -60,4 +60,15 @@ describe.skipIf(!hasTmux)('secrets on stdin, with a terminal on stdin', () => {
       expect((await t.screen()).replace(/\s+/g, ' ')).toContain(message);
     }
   });
+
+  it('login with nothing but --client-secret-stdin stops before its first question, not after the last', async () => {
+    const { env } = await world();
+    for (const flag of ['--client-secret-stdin', '--p12-passphrase-stdin']) {
+      const t = await terminal([process.execPath, BIN, 'login', flag], env, ROOT);
+      expect(await t.exitCode()).toBe(2);
+      const screen = (await t.screen()).replace(/\s+/g, ' ');
+      expect(screen).toContain(`${flag} reads a pipe, but stdin is a terminal`);
+      expect(screen).not.toMatch(/Environment|Country|Client ID/);
+    }
+  });
 });

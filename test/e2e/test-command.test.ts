@@ -10,6 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Parser as TapParser, type FinalResults } from 'tap-parser';
 import { describe, expect, it } from 'vitest';
 import { onCleanup, ROOT, spawnCli, tempConfigHome, testEnv, type CliResult } from '../helpers/cli.js';
+import { sandboxProcess } from '../helpers/sandbox.js';
 
 const EXAMPLES = path.join(ROOT, 'examples', 'smoke');
 
@@ -324,6 +325,20 @@ steps:
     const { children } = await parseTap(wrong.stdout);
     expect(children[0]!.failures[0]!.diag).toMatchObject({ message: expect.stringMatching(/^Signing in SandboxUser2 by the password grant.*401/) });
     expect(wrong.stdout + wrong.stderr).not.toContain('wrong-Pa55word');
+  });
+
+  it('a three-legged sign-in on an emulator without auto-consent fails at once, saying so, instead of waiting out its timeout', async () => {
+    const r = await rig();
+    const sb = await sandboxProcess([], r.env);
+    const login = await spawnCli(['login', '--base-url', sb.url, '--client-id', sb.clientId, '--client-secret-stdin'], { env: r.env, stdin: sb.clientSecret });
+    expect(login.code, login.stderr).toBe(0);
+    const file = await r.write('three-legged.yml', 'steps:\n  - signIn: three-legged\n  - request: { path: /v1/accounts }\n');
+    // Well inside the 15 s the step would wait for a redirect that cannot come.
+    const res = await spawnCli(['test', file, '--reporter', 'json'], { env: r.env, timeoutMs: 12_000 });
+    expect(res.code).toBe(1);
+    const report = JSON.parse(res.stdout) as JsonReport;
+    expect(report.suites[0]!.steps[0]!.failures[0]!.message).toContain('the emulator must run with --auto-consent');
+    expect(report.summary).toMatchObject({ passed: 0, failed: 1 });
   });
 
   it('a malformed suite exits 2 naming file, line and column, and runs nothing', async () => {

@@ -58,8 +58,8 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
     }
     case 'three-legged': {
       const scope = text(spec.scope);
-      const { openBrowser, timeoutMs } = browserFor(s, ctx.profile.baseUrl);
-      const { record } = await threeLeggedToken(ctx, { force: true, ...(scope ? { scope } : {}), login: { openBrowser, timeoutMs } });
+      const { openBrowser, timeoutMs, followsAutoConsent } = browserFor(s, ctx.profile.baseUrl);
+      const { record } = await threeLeggedToken(ctx, { force: true, ...(scope ? { scope } : {}), login: { openBrowser, timeoutMs, openerOnly: followsAutoConsent } });
       return tokenSummary(record);
     }
     case 'password': {
@@ -110,8 +110,8 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
  * How a three-legged sign-in reaches consent without a person: an emulator on loopback with
  * auto-consent redirects at once, so following its redirect is enough; elsewhere only a real browser can.
  */
-function browserFor(s: Session, baseUrl: string): { openBrowser: (url: string) => Promise<void>; timeoutMs: number } {
-  if (s.sandbox || isLoopbackHost(new URL(baseUrl).hostname)) return { openBrowser: followAutoConsent, timeoutMs: 15_000 };
+function browserFor(s: Session, baseUrl: string): { openBrowser: (url: string) => Promise<void>; timeoutMs: number; followsAutoConsent: boolean } {
+  if (s.sandbox || isLoopbackHost(new URL(baseUrl).hostname)) return { openBrowser: followAutoConsent, timeoutMs: 15_000, followsAutoConsent: true };
   const why = noBrowserReason(s.f.io.env);
   if (why) {
     throw new UsageError(
@@ -119,7 +119,7 @@ function browserFor(s: Session, baseUrl: string): { openBrowser: (url: string) =
       'Run the suite on an emulator with auto-consent (sandbox: true, or `citi sandbox start --auto-consent`), or sign in first with `citi token --three-legged`.',
     );
   }
-  return { openBrowser: (url) => s.f.openBrowser(url), timeoutMs: 180_000 };
+  return { openBrowser: (url) => s.f.openBrowser(url), timeoutMs: 180_000, followsAutoConsent: false };
 }
 
 async function followAutoConsent(url: string): Promise<void> {
