@@ -65,10 +65,7 @@ export class ConfigStore {
     this.json = new JsonFile<ConfigFile>(this.file, {
       what: 'config file',
       empty: () => ({ version: 1, profiles: {} }),
-      check: (v) =>
-        v && typeof v === 'object' && !Array.isArray(v) && (v as ConfigFile).profiles && typeof (v as ConfigFile).profiles === 'object'
-          ? (v as ConfigFile)
-          : { invalid: 'it needs a "profiles" object' },
+      check: checkConfig,
       fault,
       hint: 'Fix or move it (settings are in config.json under XDG_CONFIG_HOME, default ~/.config/citi-sandbox), then run `citi login` again.',
       lockDir,
@@ -118,6 +115,25 @@ export class ConfigStore {
       return true;
     });
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A config file as read: each profile an object whose settings are strings. A hand-edited profile
+ * without a market gets the default one, as every command resolves it (so identities agree).
+ */
+function checkConfig(v: unknown): ConfigFile | { invalid: string } {
+  if (!isObject(v) || !isObject(v.profiles)) return { invalid: 'it needs a "profiles" object' };
+  for (const [name, profile] of Object.entries(v.profiles)) {
+    if (!isObject(profile)) return { invalid: `its profile "${name}" is not an object` };
+    for (const field of ['baseUrl', 'country', 'business', 'clientId']) {
+      if (profile[field] !== undefined && typeof profile[field] !== 'string') return { invalid: `in its profile "${name}", ${field} is not a string` };
+    }
+    profile.country ||= DEFAULT_COUNTRY;
+    profile.business ||= DEFAULT_BUSINESS;
+  }
+  return v as unknown as ConfigFile;
 }
 
 /**
@@ -287,7 +303,7 @@ export async function resolveProfile(input: ResolveInput): Promise<ResolvedProfi
     input.writing ||
     (saved !== undefined &&
       identityOf({ baseUrl, clientId, country, business }) ===
-        identityOf({ baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox, clientId: saved.clientId, country: saved.country || DEFAULT_COUNTRY, business: saved.business || DEFAULT_BUSINESS }));
+        identityOf({ ...saved, baseUrl: saved.baseUrl || ENVIRONMENTS.sandbox }));
   const profile: ResolvedProfile = {
     name,
     baseUrl,

@@ -39,6 +39,26 @@ describe('file-system faults', () => {
     expectFault(await citi(LOGIN, 'secret'), 2, path.join(dir, 'config.json'));
   });
 
+  it('a hand-edited profile without a market takes the default one everywhere; a setting that is not a string is a fault naming the file', async () => {
+    const { dir, citi, saveConfig } = await setup();
+    const { country: _country, business: _business, ...noMarket } = PROFILE;
+    await saveConfig({ default: noMarket });
+    const login = await citi(LOGIN, 'secret');
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stderr).toContain('(sg/gcb)');
+    const status = await citi(['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).not.toContain('undefined');
+    expect(JSON.parse(status.stdout).profiles[0]).toMatchObject({ name: 'default', country: 'sg', business: 'gcb' });
+
+    await saveConfig({ default: { ...PROFILE, country: 65 } });
+    for (const args of [['token'], ['status'], LOGIN]) {
+      const res = await citi(args, 'secret');
+      expectFault(res, 2, path.join(dir, 'config.json'));
+      expect(res.stderr).toContain('in its profile "default", country is not a string');
+    }
+  });
+
   it('XDG_CONFIG_HOME is a file: exit 2 naming it', async () => {
     const { home, citi } = await setup();
     const file = path.join(home, 'not-a-folder');
