@@ -191,8 +191,6 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
     onIgnored: (m) => ctx.info(`  note: ${m}`),
   });
   let code: string;
-  /** Rejects when an `openerOnly` opener failed; never resolves. */
-  let openerFailed: Promise<never> | undefined;
   try {
     const url = buildAuthorizeUrl(ctx, { scope, state, redirectUri: server.redirectUri, codeChallenge: pkce.challenge });
     ctx.info(`Sign in and consent in the browser (scopes: ${scope}). The URL:\n\n  ${url}\n`);
@@ -202,23 +200,18 @@ export async function browserLogin(ctx: AuthContext, scope: string, opts: Browse
       const opening = opts.openBrowser(url).then(
         () => ctx.info('Opened the sign-in page.'),
         (err: Error) => {
-          if (opts.openerOnly) throw err;
-          ctx.info(`Could not open a browser (${err.message}): open the URL above in one yourself.`);
+          if (opts.openerOnly) server.fail(err);
+          else ctx.info(`Could not open a browser (${err.message}): open the URL above in one yourself.`);
         },
       );
-      if (opts.openerOnly) {
-        openerFailed = opening.then(() => new Promise<never>(() => {}));
-        openerFailed.catch(() => {}); // awaited below, after the opener's first answer
-      }
       // Its answer usually comes at once; it is printed before the wait when it does.
       await firstOf([opening, server.result], OPENER_PATIENCE_MS);
-      if (openerFailed) await Promise.race([openerFailed, Promise.resolve()]);
     }
     ctx.info(`Waiting for the redirect to ${server.redirectUri} (up to ${formatDuration(timeoutMs)}; Ctrl-C to stop)…`);
     const until = Date.now() + timeoutMs;
     const stop = ctx.progress?.wait(() => `Waiting for the sign-in in the browser: ${formatDuration(until - Date.now())} left`);
     try {
-      ({ code } = await (openerFailed ? Promise.race([server.result, openerFailed]) : server.result));
+      ({ code } = await server.result);
     } finally {
       stop?.();
     }

@@ -92,6 +92,8 @@ export interface CallbackServer {
   port: number;
   /** The code of the one good callback; rejects on an OAuth error, a missing code or the timeout. */
   result: Promise<{ code: string }>;
+  /** Ends the wait with this error (what was to bring the browser back cannot). */
+  fail(err: Error): void;
   close(): Promise<void>;
 }
 
@@ -191,6 +193,7 @@ export async function startCallbackServer(opts: CallbackServerOptions): Promise<
     redirectUri,
     port: actualPort,
     result,
+    fail: finish,
     close() {
       closed ??= new Promise<void>((resolve) => {
         clearTimeout(timer);
