@@ -105,8 +105,17 @@ export async function runCli(
 
 /** Runs the built `citi` binary as a child process, as a CI script would. */
 export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number }): Promise<CliResult> {
+  return spawnProcess(process.execPath, [BIN, ...args], { ...opts, name: `citi ${args.join(' ')}` });
+}
+
+/** Runs a command to its end with captured output; killed after the test, or when it overruns. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number; name?: string },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     onCleanup(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
@@ -116,7 +125,7 @@ export function spawnCli(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?:
     child.stderr.on('data', (c) => (stderr += String(c)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`citi ${args.join(' ')} did not finish in time\nstderr: ${stderr}`));
+      reject(new Error(`${opts.name ?? [command, ...args].join(' ')} did not finish in time\nstderr: ${stderr}`));
     }, opts.timeoutMs ?? 20_000);
     child.on('error', reject);
     child.on('close', (code) => {

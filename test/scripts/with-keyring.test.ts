@@ -2,26 +2,13 @@
  * scripts/with-keyring.sh, which CI runs the suite in: its Secret Service, ended mid-run, comes back
  * unlocked over the same keyring, so the secret saved before is still read without a prompt.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, onCleanup, ROOT, tempConfigHome, testEnv } from '../helpers/cli.js';
+import { BIN, ROOT, spawnProcess, tempConfigHome, testEnv } from '../helpers/cli.js';
 import { requireKeyringTools } from '../helpers/keyring-session.js';
 import { sandboxProcess } from '../helpers/sandbox.js';
 
 const available = requireKeyringTools();
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    onCleanup(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += String(c)));
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(!available)('scripts/with-keyring.sh (real dbus-run-session and gnome-keyring)', () => {
   it('a Secret Service that ends mid-run is started again, unlocked, with the entries saved before', async () => {
@@ -35,7 +22,7 @@ describe.skipIf(!available)('scripts/with-keyring.sh (real dbus-run-session and 
       `${citi} token --json`,
     ].join('\n');
     const env = testEnv(home, { URL: sb.url, ID: sb.clientId, SECRET: sb.clientSecret });
-    const res = await run(path.join(ROOT, 'scripts', 'with-keyring.sh'), ['sh', '-c', script], env);
+    const res = await spawnProcess(path.join(ROOT, 'scripts', 'with-keyring.sh'), ['sh', '-c', script], { env, timeoutMs: 60_000 });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain('OS keychain');
     // Started before the command, then again by the first client after the kill.
