@@ -3,7 +3,7 @@
  * their tokens where `citi call` finds them, calls take their token like `citi call` does.
  */
 import { Writable } from 'node:stream';
-import { threeLeggedToken } from '../../auth/authorization-code.js';
+import { threeLeggedToken, type BrowserLoginOptions } from '../../auth/authorization-code.js';
 import { authorizedRequest } from '../../auth/bearer.js';
 import { activateCard, DEFAULT_CARD_SCOPE, enrollCard, type OtpSource } from '../../auth/card.js';
 import { twoLeggedToken } from '../../auth/client-credentials.js';
@@ -58,8 +58,7 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
     }
     case 'three-legged': {
       const scope = text(spec.scope);
-      const { openBrowser, timeoutMs, followsAutoConsent } = browserFor(s, ctx.profile.baseUrl);
-      const { record } = await threeLeggedToken(ctx, { force: true, ...(scope ? { scope } : {}), login: { openBrowser, timeoutMs, openerOnly: followsAutoConsent } });
+      const { record } = await threeLeggedToken(ctx, { force: true, ...(scope ? { scope } : {}), login: browserFor(s, ctx.profile.baseUrl) });
       return tokenSummary(record);
     }
     case 'password': {
@@ -110,8 +109,8 @@ async function signIn(s: Session, spec: SignIn, env: NodeJS.ProcessEnv): Promise
  * How a three-legged sign-in reaches consent without a person: an emulator on loopback with
  * auto-consent redirects at once, so following its redirect is enough; elsewhere only a real browser can.
  */
-function browserFor(s: Session, baseUrl: string): { openBrowser: (url: string) => Promise<void>; timeoutMs: number; followsAutoConsent: boolean } {
-  if (s.sandbox || isLoopbackHost(new URL(baseUrl).hostname)) return { openBrowser: followAutoConsent, timeoutMs: 15_000, followsAutoConsent: true };
+function browserFor(s: Session, baseUrl: string): BrowserLoginOptions {
+  if (s.sandbox || isLoopbackHost(new URL(baseUrl).hostname)) return { openBrowser: followAutoConsent, timeoutMs: 15_000, openerOnly: true };
   const why = noBrowserReason(s.f.io.env);
   if (why) {
     throw new UsageError(
@@ -119,7 +118,7 @@ function browserFor(s: Session, baseUrl: string): { openBrowser: (url: string) =
       'Run the suite on an emulator with auto-consent (sandbox: true, or `citi sandbox start --auto-consent`), or sign in first with `citi token --three-legged`.',
     );
   }
-  return { openBrowser: (url) => s.f.openBrowser(url), timeoutMs: 180_000, followsAutoConsent: false };
+  return { openBrowser: (url) => s.f.openBrowser(url), timeoutMs: 180_000 };
 }
 
 async function followAutoConsent(url: string): Promise<void> {
