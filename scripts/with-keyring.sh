@@ -30,6 +30,5 @@ printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=%s\n' "$data_home/se
 # The daemon is up before the command starts, so the command's first burst of clients meets a
 # running service rather than one that is starting.
 start='dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.StartServiceByName string:org.freedesktop.secrets uint32:0 >/dev/null'
-status=0
-dbus-run-session -- sh -c "$start"' && exec "$@"' with-keyring "$@" || status=$?
-exit "$status"
+# Not exec'd, so the trap removes the folder; its exit status is the script's.
+dbus-run-session -- sh -c "$start"' && exec "$@"' with-keyring "$@"
