@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { DEFAULT_COUNTRY } from '../../config/profiles.js';
 import { UsageError } from '../../errors.js';
 import { loadAjv } from '../../util/ajv.js';
 import { jsonPathProblem } from './expect.js';
@@ -235,7 +236,7 @@ function toAction(s: RawStep): StepAction {
 
 function toSandbox(spec: true | Partial<SandboxSpec>): SandboxSpec {
   const s = spec === true ? {} : spec;
-  return { tls: Boolean(s.tls), autoConsent: s.autoConsent ?? true, country: (s.country ?? 'sg').toLowerCase() };
+  return { tls: Boolean(s.tls), autoConsent: s.autoConsent ?? true, country: (s.country ?? DEFAULT_COUNTRY).toLowerCase() };
 }
 
 function defaultStepName(action: StepAction): string {
